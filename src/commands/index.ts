@@ -1,0 +1,7 @@
+import type { CommandEntry } from './types.js';
+
+/**
+ * Every command of `scopepilot`, in the order a user meets them. Adding a command is adding a
+ * row here and a module under src/commands/.
+ */
+export const COMMANDS: CommandEntry[] = [];
