@@ -1,0 +1,140 @@
+/**
+ * A baseline TIFF encoder: uncompressed, one strip per page, little-endian, grayscale.
+ * Written by hand because geotiff's writer targets GeoTIFF tags and does not write multi-page
+ * uint16/uint32/float32 files with an ImageJ description; this is ~100 lines and exact.
+ */
+
+export type TiffSampleType = 'uint8' | 'uint16' | 'uint32' | 'float32';
+
+export interface TiffPage {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array;
+}
+
+export interface TiffWriteOptions {
+  /** Sample type written; default from the first page's array type (Int32Array -> uint32). */
+  sampleType?: TiffSampleType;
+  /** ImageDescription of the first page (e.g. ImageJ hyperstack header or OME-XML). */
+  description?: string;
+  /** Pixel size in µm, written as XResolution/YResolution in pixels per µm (ImageJ reads it with `unit=micron`). */
+  pixelSizeUm?: number;
+  software?: string;
+}
+
+const TYPE_INFO: Record<TiffSampleType, { bytes: number; format: number }> = {
+  uint8: { bytes: 1, format: 1 },
+  uint16: { bytes: 2, format: 1 },
+  uint32: { bytes: 4, format: 1 },
+  float32: { bytes: 4, format: 3 },
+};
+
+function defaultType(data: TiffPage['data']): TiffSampleType {
+  if (data instanceof Uint8Array) return 'uint8';
+  if (data instanceof Uint16Array) return 'uint16';
+  if (data instanceof Float32Array) return 'float32';
+  return 'uint32';
+}
+
+/**
+ * Encode pages as one TIFF file. Values are written as they are (no scaling); Int32 data is
+ * written as uint32 and must be >= 0.
+ */
+export function encodeTiff(pages: TiffPage[], opts: TiffWriteOptions = {}): Buffer {
+  if (pages.length === 0) throw new Error('encodeTiff: no pages');
+  const first = pages[0]!;
+  const type = opts.sampleType ?? defaultType(first.data);
+  const { bytes, format } = TYPE_INFO[type];
+  const enc = new TextEncoder();
+  const desc = opts.description ? enc.encode(`${opts.description}\0`) : undefined;
+  const soft = opts.software ? enc.encode(`${opts.software}\0`) : undefined;
+
+  // Layout: header | per page: [pixel data][IFD][extra values]
+  const header = Buffer.alloc(8);
+  header.write('II', 0, 'latin1');
+  header.writeUInt16LE(42, 2);
+  let prevNextPtrPos = 4; // where to write the offset of the next IFD
+  const all: Buffer[] = [header];
+  let total = 8;
+  const patches: { pos: number; value: number }[] = [];
+
+  pages.forEach((page, i) => {
+    const n = page.width * page.height;
+    if (page.data.length !== n) throw new Error(`encodeTiff: page ${i} has ${page.data.length} values, expected ${n}`);
+    const pix = Buffer.alloc(n * bytes);
+    const d = page.data;
+    if (type === 'uint8') for (let k = 0; k < n; k++) pix[k] = d[k]!;
+    else if (type === 'uint16') for (let k = 0; k < n; k++) pix.writeUInt16LE(d[k]!, k * 2);
+    else if (type === 'uint32') for (let k = 0; k < n; k++) pix.writeUInt32LE(d[k]! >>> 0, k * 4);
+    else for (let k = 0; k < n; k++) pix.writeFloatLE(d[k]!, k * 4);
+    const pixOffset = total;
+    all.push(pix);
+    total += pix.length;
+    if (total % 2) {
+      all.push(Buffer.alloc(1));
+      total += 1;
+    }
+
+    const entries: [number, number, number, number | Uint8Array | number[]][] = [];
+    // tag, type (3 SHORT, 4 LONG, 2 ASCII, 5 RATIONAL), count, value
+    entries.push([256, 4, 1, page.width]);
+    entries.push([257, 4, 1, page.height]);
+    entries.push([258, 3, 1, bytes * 8]);
+    entries.push([259, 3, 1, 1]);
+    entries.push([262, 3, 1, 1]);
+    if (i === 0 && desc) entries.push([270, 2, desc.length, desc]);
+    entries.push([273, 4, 1, pixOffset]);
+    entries.push([277, 3, 1, 1]);
+    entries.push([278, 4, 1, page.height]);
+    entries.push([279, 4, 1, pix.length]);
+    if (opts.pixelSizeUm && opts.pixelSizeUm > 0) {
+      const ppu = Math.round((1 / opts.pixelSizeUm) * 1e6);
+      entries.push([282, 5, 1, [ppu, 1e6]]);
+      entries.push([283, 5, 1, [ppu, 1e6]]);
+      entries.push([296, 3, 1, 1]);
+    }
+    if (i === 0 && soft) entries.push([305, 2, soft.length, soft]);
+    entries.push([339, 3, 1, format]);
+
+    const ifdSize = 2 + entries.length * 12 + 4;
+    const ifdOffset = total;
+    patches.push({ pos: prevNextPtrPos, value: ifdOffset });
+    const ifd = Buffer.alloc(ifdSize);
+    ifd.writeUInt16LE(entries.length, 0);
+    const extras: Buffer[] = [];
+    let extraOffset = ifdOffset + ifdSize;
+    entries.forEach(([tag, typ, count, value], k) => {
+      const p = 2 + k * 12;
+      ifd.writeUInt16LE(tag, p);
+      ifd.writeUInt16LE(typ, p + 2);
+      ifd.writeUInt32LE(count, p + 4);
+      if (typeof value === 'number') {
+        if (typ === 3) ifd.writeUInt16LE(value, p + 8);
+        else ifd.writeUInt32LE(value, p + 8);
+      } else if (value instanceof Uint8Array) {
+        if (value.length <= 4) Buffer.from(value).copy(ifd, p + 8);
+        else {
+          ifd.writeUInt32LE(extraOffset, p + 8);
+          const b = Buffer.from(value);
+          const padded: Buffer = b.length % 2 ? Buffer.concat([b, Buffer.alloc(1)]) : b;
+          extras.push(padded);
+          extraOffset += padded.length;
+        }
+      } else {
+        ifd.writeUInt32LE(extraOffset, p + 8);
+        const b = Buffer.alloc(8);
+        b.writeUInt32LE(value[0]!, 0);
+        b.writeUInt32LE(value[1]!, 4);
+        extras.push(b);
+        extraOffset += 8;
+      }
+    });
+    all.push(ifd, ...extras);
+    prevNextPtrPos = ifdOffset + ifdSize - 4;
+    total = extraOffset;
+  });
+
+  const out = Buffer.concat(all, total);
+  for (const { pos, value } of patches) out.writeUInt32LE(value, pos);
+  return out;
+}

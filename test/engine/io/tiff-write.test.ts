@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromArrayBuffer } from 'geotiff';
+import { describe, expect, it } from 'vitest';
+import { encodeTiff } from '../../../src/engine/io/tiff-write.js';
+
+async function decode(buf: Buffer) {
+  const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+  const n = await tiff.getImageCount();
+  const pages = [];
+  for (let i = 0; i < n; i++) {
+    const img = await tiff.getImage(i);
+    const r = (await img.readRasters()) as unknown as ArrayLike<number>[];
+    pages.push({
+      w: img.getWidth(),
+      h: img.getHeight(),
+      values: Array.from(r[0]!),
+    });
+  }
+  return pages;
+}
+
+describe('encodeTiff', () => {
+  it('round-trips a two-page uint16 stack through geotiff, value for value', async () => {
+    const a = Uint16Array.from({ length: 15 }, (_, i) => i * 4000);
+    const b = a.map((v) => v + 1);
+    const pages = await decode(
+      encodeTiff(
+        [
+          { width: 5, height: 3, data: a },
+          { width: 5, height: 3, data: b },
+        ],
+        { description: 'ImageJ=1.54\nimages=2\n' },
+      ),
+    );
+    expect(pages).toHaveLength(2);
+    expect(pages[0]!.values).toEqual(Array.from(a));
+    expect(pages[1]!.values).toEqual(Array.from(b));
+  });
+
+  it('writes labels above 65535 as uint32 and floats as float32', async () => {
+    const labels = Int32Array.from([0, 1, 70000, 65535, 2, 0]);
+    expect((await decode(encodeTiff([{ width: 3, height: 2, data: labels }])))[0]!.values).toEqual([0, 1, 70000, 65535, 2, 0]);
+    const f = Float32Array.from([0.5, -1.25, 3, 1e-3]);
+    const got = (await decode(encodeTiff([{ width: 2, height: 2, data: f }])))[0]!.values;
+    expect(got).toEqual(Array.from(f));
+  });
+
+  it('is read by tifffile with pixel size and description (skipped without python3-tifffile)', () => {
+    const py = '/usr/bin/python3';
+    let ok = existsSync(py);
+    if (ok) {
+      try {
+        execFileSync(py, ['-c', 'import tifffile']);
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      console.warn('python3-tifffile not installed: cross-check with tifffile skipped');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'sp-tiff-'));
+    const file = join(dir, 'x.tif');
+    writeFileSync(
+      file,
+      encodeTiff([{ width: 4, height: 2, data: Uint16Array.from([1, 2, 3, 4, 5, 6, 7, 65535]) }], {
+        description: 'hello',
+        pixelSizeUm: 0.5,
+      }),
+    );
+    const out = execFileSync(py, [
+      '-c',
+      'import sys,tifffile;t=tifffile.TiffFile(sys.argv[1]);p=t.pages[0];x=p.tags["XResolution"].value;print(p.dtype, t.asarray().ravel().tolist(), p.description, x[0]/x[1])',
+      file,
+    ]).toString();
+    expect(out.trim()).toBe('uint16 [1, 2, 3, 4, 5, 6, 7, 65535] hello 2.0');
+  });
+});
