@@ -26,13 +26,13 @@ export function fakeEngine() {
   };
   const engine: WizardEngine = {
     catalog: async () => CATALOG,
-    scan: async (_c, o) => (await wait('scan', o.signal), FACTS.scan.value),
-    subset: async (_c, o) => (await wait('subset', o.signal), FACTS.subset.value),
-    qc: async (_c, o) => (await wait('qc', o.signal), FACTS.qc.value),
-    preprocess: async (_c, o) => (await wait('preprocess', o.signal), FACTS.preprocess.value),
-    objects: async (_c, o) => (await wait('objects', o.signal), FACTS.objects.value),
-    statistics: async (_c, o) => (await wait('statistics', o.signal), FACTS.statistics.value),
-    run: async (_c, o) => (await wait('run', o.signal), run),
+    scan: (_c, o) => wait('scan', o.signal).then(() => FACTS.scan.value),
+    subset: (_c, o) => wait('subset', o.signal).then(() => FACTS.subset.value),
+    qc: (_c, o) => wait('qc', o.signal).then(() => FACTS.qc.value),
+    preprocess: (_c, o) => wait('preprocess', o.signal).then(() => FACTS.preprocess.value),
+    objects: (_c, o) => wait('objects', o.signal).then(() => FACTS.objects.value),
+    statistics: (_c, o) => wait('statistics', o.signal).then(() => FACTS.statistics.value),
+    run: (_c, o) => wait('run', o.signal).then(() => run),
     writeRecipe: async (ctx) => {
       if (!ctx.facts.scan) return undefined;
       recipes.push(ctx.session.step);
