@@ -81,11 +81,13 @@ export function isExcluded(session: Session, row: QcFacts, policy: Value): boole
   return false;
 }
 
-/** Number of items in the current step's item list. */
+/** Number of items (subset picks, QC rows, or previews) the current step shows one at a time. */
 export function itemCount(state: WizardState): number {
-  const items = stepSpec(state.session.step).items;
+  const step = state.session.step;
+  const items = stepSpec(step).items;
   if (items === 'subset') return state.facts.subset?.value.length ?? 0;
   if (items === 'qc') return state.facts.qc?.value.length ?? 0;
+  if (step === 'preprocess' || step === 'objects' || step === 'statistics') return state.facts[step]?.value.previews.length ?? 0;
   return 0;
 }
 
@@ -259,6 +261,11 @@ export function reduce(state: WizardState, action: WizardAction): WizardState {
     case 'toggleItem':
       if (state.phase !== 'step' || state.ui.focus !== 'items') return state;
       return toggleItem(state);
+    case 'nextImage': {
+      const n = itemCount(state);
+      if (n === 0) return state;
+      return { ...state, ui: { ...state.ui, item: (state.ui.item + 1) % n } };
+    }
     case 'help':
       return { ...state, ui: { ...state.ui, help: !state.ui.help } };
     case 'reveal': {

@@ -199,6 +199,8 @@ export type WizardAction =
   | { type: 'edit'; on: boolean }
   | { type: 'toggleFocus' }
   | { type: 'toggleItem' }
+  /** Show the next subset image's preview (steps with previews). */
+  | { type: 'nextImage' }
   | { type: 'help' }
   | { type: 'reveal' }
   | { type: 'quit' }

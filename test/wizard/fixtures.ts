@@ -44,7 +44,7 @@ export const FACTS: Required<Omit<Facts, 'run'>> = {
   qc: {
     key: '',
     value: [
-      { id: 'P1_A01_s1', verdicts: [{ check: 'blur', level: 'ok', message: 'sharp' }], worst: 'ok', unfixable: false },
+      { id: 'P1_A01_s1', condition: 'DMSO', verdicts: [{ check: 'blur', level: 'ok', message: 'sharp' }], worst: 'ok', unfixable: false },
       { id: 'P1_A02_s1', verdicts: [{ check: 'blur', level: 'fail', message: 'out of focus' }], worst: 'fail', unfixable: true },
     ],
   },
