@@ -42,8 +42,8 @@ export function PlateGrid({ scan, plate }: { scan: ScanFacts; plate: string }) {
   return (
     <Box flexDirection="column">
       <Text>Plate {plate} (images per well)</Text>
-      {plateGridLines(scan, plate).map((l, i) => (
-        <Text key={`${plate}-${i}`}>{l}</Text>
+      {plateGridLines(scan, plate).map((l) => (
+        <Text key={l}>{l}</Text>
       ))}
     </Box>
   );

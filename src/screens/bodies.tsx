@@ -24,6 +24,7 @@ function Lines({ lines, max = 6 }: { lines: string[]; max?: number }) {
   return (
     <Box flexDirection="column">
       {lines.slice(0, max).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines may repeat; their order is fixed
         <Text key={`${i}-${l}`} wrap="truncate-end">
           {l}
         </Text>
