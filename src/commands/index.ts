@@ -4,4 +4,10 @@ import type { CommandEntry } from './types.js';
  * Every command of `scopepilot`, in the order a user meets them. Adding a command is adding a
  * row here and a module under src/commands/.
  */
-export const COMMANDS: CommandEntry[] = [];
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: 'wizard',
+    summary: 'Guided analysis: question, data, subset, QC, objects, measurements, statistics, run',
+    load: () => import('./wizard.js'),
+  },
+];

@@ -1,0 +1,357 @@
+/**
+ * The ONE adapter between the wizard and the engine: every engine call the wizard makes goes
+ * through here (functions found by name in src/wizard/ports.ts). It turns engine results into
+ * the wizard's facts and writes the previews the user sees under OUT/previews/.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../engine/io/atomic.js';
+import type { ImageSet, Plane, QcLevel, QcVerdict } from '../engine/types.js';
+import type { WizardEngine, WorkOptions } from './engine-api.js';
+import type { StepContext } from './fields.js';
+import { pilotStatistics } from './pilot.js';
+import { findPort, port, type ScanResultPort } from './ports.js';
+import { buildRecipe } from './recipe.js';
+import { isExcluded } from './reducer.js';
+import { runAndRecord } from './run.js';
+import { resolvedValue } from './steps.js';
+import type { Catalog, PickFacts, PreviewRef, QcFacts, ScanFacts, StageFacts } from './types.js';
+
+const CONSEQUENCE: Record<string, string> = {
+  lossy: 'JPEG compression changes intensities; re-export as 16-bit TIFF if you can',
+  '8bit-export': 'intensities are clipped and compressed; re-export as 16-bit TIFF if you can',
+  'rgb-export': 'colour export mixes channels; export each channel as 16-bit grayscale TIFF',
+  clipped: 'saturated pixels hide real differences in brightness; reduce exposure at the microscope',
+  'no-pixel-size': 'sizes will be in pixels unless you type the pixel size below',
+  unreadable: 'these images cannot be analysed; copy them again from the microscope export',
+  empty: 'empty files are skipped',
+};
+
+/** Checks whose failure analysis cannot repair (go back to the microscope). */
+const UNFIXABLE = /blur|focus|saturat|clip|empty|dark|signal/i;
+
+const ctl = (c: string | undefined, extra: Record<string, string> | undefined) =>
+  /^(1|true|yes|control|ctrl|neg|pos)$/i.test(extra?.control ?? '') || /^(dmso|control|ctrl|mock|untreated|neg)/i.test(c ?? '');
+
+function worstOf(vs: QcVerdict[]): QcLevel {
+  return vs.some((v) => v.level === 'fail') ? 'fail' : vs.some((v) => v.level === 'warn') ? 'warn' : 'ok';
+}
+
+function check(o: WorkOptions): void {
+  if (o.signal.aborted) throw new Error('stopped');
+}
+
+/** Generate the demo plate on first use (in a cache folder); returns its folder. */
+export async function ensureDemoPlate(dir: string): Promise<string> {
+  if (existsSync(join(dir, '.complete'))) return dir;
+  const write = await port('writeDemoPlate');
+  await write(dir, { seed: 1 });
+  await writeFileAtomic(join(dir, '.complete'), 'ok\n');
+  return dir;
+}
+
+export function createEngine(o: { out: string }): WizardEngine {
+  let scanned: { key: string; result: ScanResultPort } | undefined;
+  const planes = new Map<string, Plane>();
+
+  async function scanResult(ctx: StepContext, onProgress?: WorkOptions['onProgress']): Promise<ScanResultPort> {
+    const preset = ctx.session.values.data?.preset;
+    const key = JSON.stringify([ctx.session.input, preset ?? null]);
+    if (scanned?.key === key) return scanned.result;
+    const scanFolder = await port('scanFolder');
+    const tplPreset = ctx.session.template?.preset;
+    const p = preset !== undefined ? String(preset) : tplPreset;
+    const result = await scanFolder(ctx.session.input, { ...(p ? { preset: p } : {}), ...(onProgress ? { onProgress } : {}) });
+    scanned = { key, result };
+    return result;
+  }
+
+  function imageSet(scan: ScanResultPort, id: string): ImageSet {
+    const s = scan.imageSets.find((x) => x.id === id);
+    if (!s) throw new Error(`image set ${id} is not in the scan`);
+    return s;
+  }
+
+  async function dnaPlane(ctx: StepContext, scan: ScanResultPort, id: string): Promise<Plane> {
+    const set = imageSet(scan, id);
+    const ch = String(resolvedValue(ctx, 'data', 'dna'));
+    const src = set.channels[ch] ?? Object.values(set.channels)[0];
+    if (src === undefined) throw new Error(`image set ${id} has no channels`);
+    if (typeof src !== 'string') return src;
+    const hit = planes.get(src);
+    if (hit) return hit;
+    const plane = await (await port('readPlane'))(src);
+    if (planes.size > 64) planes.clear();
+    planes.set(src, plane);
+    return plane;
+  }
+
+  async function png(
+    rel: string,
+    plane: Plane,
+    labels?: Parameters<Awaited<ReturnType<typeof port<'renderPreview'>>>>[1],
+  ): Promise<string> {
+    const render = await port('renderPreview');
+    const path = join(o.out, 'previews', rel);
+    await writeFileAtomic(path, await render(plane, { width: 256, ...(labels ?? {}) }));
+    return path;
+  }
+
+  /** The subset images still in play (not dropped, not excluded at QC). */
+  function kept(ctx: StepContext): PickFacts[] {
+    const picks = (ctx.facts.subset?.value ?? []).filter((p) => !ctx.session.dropped.includes(p.id));
+    const qc = ctx.facts.qc?.value;
+    if (!qc) return picks;
+    const policy = resolvedValue(ctx, 'qc', 'policy');
+    return picks.filter((p) => {
+      const row = qc.find((r) => r.id === p.id);
+      return !row || !isExcluded(ctx.session, row, policy);
+    });
+  }
+
+  const engine: WizardEngine = {
+    async catalog(): Promise<Catalog> {
+      const t = await findPort('THRESHOLDS');
+      const presets = await findPort('listPresets');
+      return {
+        thresholds: t
+          ? Object.values(t).map((x) => ({
+              id: x.id,
+              name: x.name,
+              description: x.description,
+              ...(x.citation ? { citation: x.citation } : {}),
+            }))
+          : [],
+        presets: presets ? presets() : [],
+      };
+    },
+
+    async scan(ctx, w): Promise<ScanFacts> {
+      const scan = await scanResult(ctx, w.onProgress);
+      check(w);
+      const wells = new Map<string, ScanFacts['wells'][number]>();
+      for (const s of scan.imageSets) {
+        const plate = s.meta.plate ?? scan.plates[0] ?? 'plate';
+        const well = s.meta.well;
+        if (!well) continue;
+        const k = `${plate}/${well}`;
+        const cur = wells.get(k);
+        if (cur) cur.count++;
+        else
+          wells.set(k, {
+            plate,
+            well,
+            count: 1,
+            ...(s.meta.condition ? { condition: s.meta.condition } : {}),
+            control: ctl(s.meta.condition, s.meta.extra),
+          });
+      }
+      const problems: ScanFacts['problems'] = scan.problems.map((p) => ({
+        message: p.message,
+        ...(p.hint || (p.code && CONSEQUENCE[p.code]) ? { consequence: p.hint ?? CONSEQUENCE[p.code!] } : {}),
+        level: p.level === 'fail' || p.severity === 'error' ? 'fail' : 'warn',
+      }));
+      let format: string | undefined;
+      let bitDepth: number | undefined;
+      let pixelSizeUm: number | undefined = scan.imageSets.find((s) => s.meta.pixelSizeUm)?.meta.pixelSizeUm;
+      const first = scan.imageSets[0] && Object.values(scan.imageSets[0].channels).find((c) => typeof c === 'string');
+      const probe = await findPort('probe');
+      if (probe && typeof first === 'string') {
+        const pr = await probe(first);
+        format = pr.format;
+        bitDepth = pr.bitDepth;
+        pixelSizeUm ??= pr.pixelSizeUm;
+        for (const p of pr.problems) {
+          if (problems.some((x) => x.message === p.message)) continue;
+          problems.push({
+            message: p.message,
+            consequence: CONSEQUENCE[p.code] ?? p.hint ?? '',
+            level: p.code === 'unreadable' ? 'fail' : 'warn',
+          });
+        }
+      }
+      const plateMapPath = ['platemap.csv', 'plate-map.csv', 'plate_map.csv'].map((n) => join(scan.root, n)).find((p) => existsSync(p));
+      return {
+        root: scan.root,
+        presetId: scan.preset.id,
+        presetName: scan.preset.name,
+        confidence: scan.preset.confidence,
+        presets: [{ id: scan.preset.id, name: scan.preset.name }],
+        channels: scan.channels,
+        imageSetCount: scan.imageSets.length,
+        plates: scan.plates,
+        wells: [...wells.values()],
+        conditions: [...new Set(scan.imageSets.map((s) => s.meta.condition).filter((c): c is string => !!c))].sort(),
+        problems,
+        ...(pixelSizeUm ? { pixelSizeUm } : {}),
+        ...(plateMapPath ? { plateMapPath } : {}),
+        ...(format ? { format } : {}),
+        ...(bitDepth ? { bitDepth } : {}),
+      };
+    },
+
+    async subset(ctx, w): Promise<PickFacts[]> {
+      const scan = await scanResult(ctx);
+      const pick = await port('pickSubset');
+      const n = Number(resolvedValue(ctx, 'subset', 'size'));
+      const picks = await pick(scan, { n, seed: 1, onProgress: w.onProgress });
+      return picks.map((p) => {
+        const m = imageSet(scan, p.imageSetId).meta;
+        return {
+          id: p.imageSetId,
+          reason: p.reason,
+          ...(m.well ? { well: m.well } : {}),
+          ...(m.condition ? { condition: m.condition } : {}),
+        };
+      });
+    },
+
+    async qc(ctx, w): Promise<QcFacts[]> {
+      const scan = await scanResult(ctx);
+      const measure = await port('measureImageQuality');
+      const judge = await port('judgeQuality');
+      const picks = (ctx.facts.subset?.value ?? []).filter((p) => !ctx.session.dropped.includes(p.id));
+      const rows: { id: string; channel: string; metrics: Record<string, number> }[] = [];
+      const previews = new Map<string, PreviewRef>();
+      const ch = String(resolvedValue(ctx, 'data', 'dna'));
+      for (const [i, p] of picks.entries()) {
+        check(w);
+        w.onProgress({ done: i, total: picks.length, label: `Checking ${p.id}` });
+        const plane = await dnaPlane(ctx, scan, p.id);
+        rows.push({ id: p.id, channel: ch, metrics: measure(plane, { trueMax: 2 ** plane.bitDepth - 1 }) });
+        previews.set(p.id, { id: p.id, png: await png(`qc/${p.id}.png`, plane), caption: p.id, stats: {} });
+      }
+      const verdicts = judge(rows);
+      return picks.map((p) => {
+        const v = verdicts.get(p.id) ?? [];
+        const worst = worstOf(v);
+        return {
+          id: p.id,
+          ...(p.well ? { well: p.well } : {}),
+          ...(p.condition ? { condition: p.condition } : {}),
+          verdicts: v,
+          worst,
+          unfixable: v.some((x) => x.level === 'fail' && UNFIXABLE.test(x.check)),
+          ...(previews.get(p.id) ? { preview: previews.get(p.id)! } : {}),
+        };
+      });
+    },
+
+    async preprocess(ctx, w): Promise<StageFacts> {
+      const scan = await scanResult(ctx);
+      const bg = String(resolvedValue(ctx, 'preprocess', 'background'));
+      const sm = resolvedValue(ctx, 'preprocess', 'smoothing');
+      const list = kept(ctx);
+      const previews: PreviewRef[] = [];
+      for (const [i, p] of list.entries()) {
+        check(w);
+        w.onProgress({ done: i, total: list.length, label: `Previewing ${p.id}` });
+        let plane = await dnaPlane(ctx, scan, p.id);
+        const before = await png(`preprocess/${p.id}-before.png`, plane);
+        if (bg === 'rolling-ball' || bg === 'tophat') plane = (await port('subtractBackground'))(plane, { method: bg, radius: 50 });
+        if (typeof sm === 'number' && sm > 0) plane = (await port('gaussian'))(plane, sm);
+        const after = await png(`preprocess/${p.id}-after.png`, plane);
+        previews.push({
+          id: p.id,
+          png: before,
+          overlayPng: after,
+          caption: 'before',
+          ...(p.condition ? { condition: p.condition } : {}),
+          stats: {},
+        });
+      }
+      const summary = [
+        bg === 'none'
+          ? 'No lighting correction.'
+          : `Lighting evened out with ${bg === 'tophat' ? 'a top-hat filter' : 'a rolling ball'} (radius 50 px).`,
+        sm === 'auto' ? 'Smoothing: scaled to the nucleus size when nuclei are found.' : `Smoothing: ${String(sm)} px.`,
+      ];
+      return { previews, summary, recommend: {} };
+    },
+
+    async objects(ctx, w): Promise<StageFacts> {
+      const scan = await scanResult(ctx);
+      const segment = await port('segmentNuclei');
+      const list = kept(ctx);
+      const previews: PreviewRef[] = [];
+      const perImage: NonNullable<StageFacts['perImage']> = [];
+      const opts = segmentOptions(ctx);
+      const diam: number[] = [];
+      let small = 0;
+      let large = 0;
+      let border = 0;
+      for (const [i, p] of list.entries()) {
+        check(w);
+        w.onProgress({ done: i, total: list.length, label: `Finding nuclei in ${p.id}` });
+        const plane = await dnaPlane(ctx, scan, p.id);
+        const r = segment(plane, opts);
+        const est = Number(r.params.estimatedDiameter ?? r.params.diameter);
+        if (Number.isFinite(est)) diam.push(est);
+        small += r.discarded.small.length;
+        large += r.discarded.large.length;
+        border += r.discarded.border;
+        const overlay = await png(`objects/${p.id}-outlines.png`, plane, { labels: r.labels });
+        const image = await png(`objects/${p.id}.png`, plane);
+        previews.push({
+          id: p.id,
+          png: image,
+          overlayPng: overlay,
+          caption: 'image',
+          ...(p.condition ? { condition: p.condition } : {}),
+          ...(p.well ? { well: p.well } : {}),
+          stats: { nuclei: r.labels.count, 'dropped small': r.discarded.small.length, 'dropped large': r.discarded.large.length },
+        });
+        perImage.push({ id: p.id, ...(p.condition ? { condition: p.condition } : {}), values: { count: r.labels.count } });
+      }
+      const counts = perImage.map((x) => x.values.count ?? 0);
+      const med = diam.length ? [...diam].sort((a, b) => a - b)[Math.floor(diam.length / 2)]! : undefined;
+      const summary = [
+        counts.length
+          ? `${Math.min(...counts)}-${Math.max(...counts)} nuclei per image on ${counts.length} images.`
+          : 'No images left to preview.',
+        `Size filter dropped ${small} small and ${large} large objects; ${border} touching the edge.`,
+        ...(small + large > 0 ? ['Objects outside the size limits are not counted (listed in the methods record).'] : []),
+      ];
+      return {
+        previews,
+        summary,
+        perImage,
+        recommend: med !== undefined ? { diameter: { value: 'auto', why: `about ${Math.round(med)} px` } } : {},
+      };
+    },
+
+    async statistics(ctx): Promise<StageFacts> {
+      return pilotStatistics(ctx);
+    },
+
+    async run(ctx, w) {
+      const scan = await scanResult(ctx);
+      return runAndRecord(ctx, scan, o.out, w);
+    },
+
+    async writeRecipe(ctx) {
+      if (!ctx.facts.scan) return undefined;
+      const scan = await scanResult(ctx);
+      const recipe = await buildRecipe(ctx, scan);
+      const path = join(o.out, 'recipe.json');
+      await writeFileAtomic(path, `${JSON.stringify(recipe, null, 2)}\n`);
+      return path;
+    },
+  };
+  return engine;
+}
+
+/** The segmentNuclei options for the wizard's decisions (SegmentOptions in CONTRACTS.md). */
+export function segmentOptions(ctx: StepContext): Record<string, unknown> {
+  const v = (f: string) => resolvedValue(ctx, 'objects', f);
+  const bg = String(resolvedValue(ctx, 'preprocess', 'background'));
+  const sm = resolvedValue(ctx, 'preprocess', 'smoothing');
+  return {
+    threshold: String(v('threshold')),
+    diameter: v('diameter') === 'auto' ? 'auto' : Number(v('diameter')),
+    declump: String(v('declump')),
+    smoothing: sm === 'auto' ? 'auto' : Number(sm),
+    background: bg,
+    ...(v('sizeFilter') === 'off' ? { minDiameter: 0, maxDiameter: Number.POSITIVE_INFINITY } : {}),
+  };
+}
