@@ -1,5 +1,5 @@
 /** The frame of every step: title and progress, body, message line, and the keymap footer. */
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import type { ReactNode } from 'react';
 import { footerEntries } from '../wizard/keymap.js';
 import { WIZARD_STEPS } from '../wizard/steps.js';
@@ -34,10 +34,13 @@ export function Footer({ state }: { state: WizardState }) {
 
 export function Frame({ state, children }: { state: WizardState; children: ReactNode }) {
   const { color } = useDisplay();
+  const { stdout } = useStdout();
   const i = WIZARD_STEPS.findIndex((s) => s.id === state.session.step);
   const spec = WIZARD_STEPS[i]!;
+  // never taller than the terminal (a taller frame scrolls and smears on redraw)
+  const rows = Math.max(16, (stdout.rows || 24) - 1);
   return (
-    <Box flexDirection="column" width={80}>
+    <Box flexDirection="column" width={80} height={rows} overflow="hidden">
       <Box justifyContent="space-between">
         <Text bold color={color ? 'green' : undefined}>
           ScopePilot {i + 1}/{WIZARD_STEPS.length} {spec.title}
@@ -45,7 +48,7 @@ export function Frame({ state, children }: { state: WizardState; children: React
         <Text>{progressText(state)}</Text>
       </Box>
       <Text dimColor>{spec.help}</Text>
-      <Box flexDirection="column" flexGrow={1}>
+      <Box flexDirection="column" flexGrow={1} flexShrink={1} overflow="hidden">
         {children}
       </Box>
       {state.ui.message ? <Text color={color ? 'yellow' : undefined}>{state.ui.message}</Text> : null}

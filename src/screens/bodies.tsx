@@ -6,7 +6,7 @@
 import { Box, Text } from 'ink';
 import { implication } from '../wizard/recommend.js';
 import { isExcluded } from '../wizard/reducer.js';
-import { resolvedValue } from '../wizard/steps.js';
+import { resolvedValue, stepSpec } from '../wizard/steps.js';
 import type { PreviewRef, StageFacts, WizardState } from '../wizard/types.js';
 import { useDisplay } from './display.js';
 import { PlateGrid } from './PlateGrid.js';
@@ -161,6 +161,11 @@ function StageBody({ state, facts, note }: { state: WizardState; facts: StageFac
   );
 }
 
+function MeasurementsBody({ state }: { state: WizardState }) {
+  const fields = stepSpec(state.session.step).fields(ctxOf(state));
+  return <Lines lines={fields.map((f) => `${f.label}: ${f.help} (${f.expert})`)} max={6} />;
+}
+
 function StatisticsBody({ state }: { state: WizardState }) {
   const f = state.facts.statistics?.value;
   return f ? <Lines lines={f.summary} max={8} /> : null;
@@ -214,7 +219,7 @@ export function StepBody({ state }: { state: WizardState }) {
     case 'objects':
       return <StageBody state={state} facts={state.facts.objects?.value} note="outlines found" />;
     case 'measurements':
-      return null;
+      return <MeasurementsBody state={state} />;
     case 'statistics':
       return <StatisticsBody state={state} />;
     case 'run':
