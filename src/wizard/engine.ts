@@ -10,7 +10,7 @@ import type { ImageSet, Plane, QcLevel, QcVerdict } from '../engine/types.js';
 import type { WizardEngine, WorkOptions } from './engine-api.js';
 import type { StepContext } from './fields.js';
 import { pilotStatistics } from './pilot.js';
-import { findPort, port, type ScanResultPort } from './ports.js';
+import { type PortFinder, type Ports, portFinder, type ScanResultPort } from './ports.js';
 import { buildRecipe } from './recipe.js';
 import { isExcluded } from './reducer.js';
 import { runAndRecord } from './run.js';
@@ -42,15 +42,19 @@ function check(o: WorkOptions): void {
 }
 
 /** Generate the demo plate on first use (in a cache folder); returns its folder. */
-export async function ensureDemoPlate(dir: string): Promise<string> {
+export async function ensureDemoPlate(dir: string, ports: PortFinder = portFinder()): Promise<string> {
   if (existsSync(join(dir, '.complete'))) return dir;
-  const write = await port('writeDemoPlate');
+  const write = await ports.need('writeDemoPlate');
   await write(dir, { seed: 1 });
   await writeFileAtomic(join(dir, '.complete'), 'ok\n');
   return dir;
 }
 
-export function createEngine(o: { out: string }): WizardEngine {
+/** The wizard's engine for output folder `out`; `ports` replaces engine functions (tests). */
+export function createEngine(o: { out: string; ports?: Partial<Ports> }): WizardEngine {
+  const ports = portFinder(o.ports);
+  const port = ports.need;
+  const findPort = ports.find;
   let scanned: { key: string; result: ScanResultPort } | undefined;
   const planes = new Map<string, Plane>();
 
@@ -86,11 +90,7 @@ export function createEngine(o: { out: string }): WizardEngine {
     return plane;
   }
 
-  async function png(
-    rel: string,
-    plane: Plane,
-    labels?: Parameters<Awaited<ReturnType<typeof port<'renderPreview'>>>>[1],
-  ): Promise<string> {
+  async function png(rel: string, plane: Plane, labels?: Parameters<Ports['renderPreview']>[1]): Promise<string> {
     const render = await port('renderPreview');
     const path = join(o.out, 'previews', rel);
     await writeFileAtomic(path, await render(plane, { width: 256, ...(labels ?? {}) }));
@@ -326,13 +326,13 @@ export function createEngine(o: { out: string }): WizardEngine {
 
     async run(ctx, w) {
       const scan = await scanResult(ctx);
-      return runAndRecord(ctx, scan, o.out, w);
+      return runAndRecord(ctx, scan, o.out, w, ports);
     },
 
     async writeRecipe(ctx) {
       if (!ctx.facts.scan) return undefined;
       const scan = await scanResult(ctx);
-      const recipe = await buildRecipe(ctx, scan);
+      const recipe = await buildRecipe(ctx, scan, ports);
       const path = join(o.out, 'recipe.json');
       await writeFileAtomic(path, `${JSON.stringify(recipe, null, 2)}\n`);
       return path;

@@ -150,8 +150,24 @@ export async function findPort<K extends PortName>(name: K): Promise<Ports[K] | 
 
 /** The engine function `name`; throws a UserError naming it when it is not available. */
 export async function port<K extends PortName>(name: K): Promise<Ports[K]> {
-  const f = await findPort(name);
+  return required(name, await findPort(name));
+}
+
+export function required<K extends PortName>(name: K, f: Ports[K] | undefined): Ports[K] {
   if (f === undefined)
     throw new UserError(`${name} (engine ${OWNER[name]}) is not available in this build`, 'update ScopePilot, or report this');
   return f;
+}
+
+/** Looks engine functions up by name (the engine modules, or given implementations in tests). */
+export interface PortFinder {
+  find<K extends PortName>(name: K): Promise<Ports[K] | undefined>;
+  need<K extends PortName>(name: K): Promise<Ports[K]>;
+}
+
+/** A finder over the engine modules; names present in `given` (even as undefined) take precedence (tests). */
+export function portFinder(given: Partial<Ports> = {}): PortFinder {
+  const find = async <K extends PortName>(name: K): Promise<Ports[K] | undefined> =>
+    Object.hasOwn(given, name) ? (given[name] as Ports[K] | undefined) : findPort(name);
+  return { find, need: async <K extends PortName>(name: K) => required(name, await find(name)) };
 }

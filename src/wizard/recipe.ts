@@ -4,7 +4,7 @@
  * the engine's schema. Without the engine's recipe module, a draft marked as such.
  */
 import type { StepContext } from './fields.js';
-import { findPort, type ScanResultPort } from './ports.js';
+import { type PortFinder, portFinder, type ScanResultPort } from './ports.js';
 import { isExcluded } from './reducer.js';
 import { resolvedValue } from './steps.js';
 import { STEP_IDS } from './types.js';
@@ -45,11 +45,15 @@ function draftRecipe(ctx: StepContext): Record<string, unknown> {
 }
 
 /** Build (and validate) the recipe for the wizard's current decisions. */
-export async function buildRecipe(ctx: StepContext, scan: ScanResultPort): Promise<Record<string, unknown>> {
-  const defaultRecipe = await findPort('defaultRecipe');
+export async function buildRecipe(
+  ctx: StepContext,
+  scan: ScanResultPort,
+  ports: PortFinder = portFinder(),
+): Promise<Record<string, unknown>> {
+  const defaultRecipe = await ports.find('defaultRecipe');
   if (!defaultRecipe) return draftRecipe(ctx);
   const base = defaultRecipe(scan, { question: String(resolvedValue(ctx, 'question', 'question')) });
   const recipe = { ...base, decisions: ctx.session.decisions };
-  const parse = await findPort('parseRecipe');
+  const parse = await ports.find('parseRecipe');
   return parse ? parse(recipe) : recipe;
 }

@@ -12,14 +12,21 @@ import { writeFileAtomic } from '../engine/io/atomic.js';
 import type { WorkOptions } from './engine-api.js';
 import type { StepContext } from './fields.js';
 import { fallbackMethods } from './methods-fallback.js';
-import { findPort, type ScanResultPort } from './ports.js';
+import type { PortFinder, ScanResultPort } from './ports.js';
 import { buildRecipe, wizardChoices } from './recipe.js';
 import { resolvedValue } from './steps.js';
 import type { RunFacts } from './types.js';
 
-export async function runAndRecord(ctx: StepContext, scan: ScanResultPort, out: string, w: WorkOptions): Promise<RunFacts> {
+export async function runAndRecord(
+  ctx: StepContext,
+  scan: ScanResultPort,
+  out: string,
+  w: WorkOptions,
+  ports: PortFinder,
+): Promise<RunFacts> {
+  const findPort = ports.find;
   const mode = String(resolvedValue(ctx, 'run', 'mode')) as RunFacts['mode'];
-  const recipe = await buildRecipe(ctx, scan);
+  const recipe = await buildRecipe(ctx, scan, ports);
   const recipePath = join(out, 'recipe.json');
   await writeFileAtomic(recipePath, `${JSON.stringify(recipe, null, 2)}\n`);
   const lines = [`recipe.json: the exact recipe (${recipe.draft ? 'draft' : 'validated'})`];

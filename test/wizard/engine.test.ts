@@ -1,0 +1,117 @@
+/**
+ * The real adapter (src/wizard/engine.ts) with engine functions given by the test: what it turns
+ * engine results into, the previews it writes, and what Done writes when parts of the engine
+ * (recipe module, runner, methods record) are missing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import type { ImageSet, Labels, Plane } from '../../src/engine/types.js';
+import { createEngine } from '../../src/wizard/engine.js';
+import type { Ports } from '../../src/wizard/ports.js';
+import { initialState, newSession } from '../../src/wizard/reducer.js';
+import { WizardStore } from '../../src/wizard/store.js';
+
+function plane(v: number): Plane {
+  const data = new Uint16Array(32 * 32).fill(100);
+  for (let y = 8; y < 16; y++) for (let x = 8; x < 16; x++) data[y * 32 + x] = v;
+  return { width: 32, height: 32, data, bitDepth: 16 };
+}
+
+const sets: ImageSet[] = ['A01', 'A02', 'B01', 'B02'].flatMap((well, i) =>
+  [1, 2].map((site) => ({
+    id: `P1_${well}_s${site}`,
+    channels: { DAPI: plane(1000 + 100 * i), GFP: plane(500) },
+    meta: { plate: 'P1', well, site, condition: i < 2 ? 'DMSO' : 'drug', files: [] },
+  })),
+);
+
+const fakePorts = (): Partial<Ports> => ({
+  scanFolder: async (dir) => ({
+    root: dir,
+    preset: { id: 'demo', name: 'Demo plate', confidence: 0.9 },
+    imageSets: sets,
+    channels: ['DAPI', 'GFP'],
+    plates: ['P1'],
+    wells: ['A01', 'A02', 'B01', 'B02'],
+    problems: [{ code: '8bit-export', message: 'two files are 8-bit' }],
+  }),
+  pickSubset: async (_scan, o) =>
+    sets.slice(0, o.n ?? 4).map((s, i) => ({ imageSetId: s.id, reason: i === 0 ? 'typical' : 'spread over wells' })),
+  THRESHOLDS: { otsu: { id: 'otsu', name: 'Otsu', description: 'two classes' } },
+  listPresets: undefined,
+  probe: undefined,
+  renderPreview: async () =>
+    sharp({ create: { width: 4, height: 4, channels: 3, background: '#333' } })
+      .png()
+      .toBuffer(),
+  measureImageQuality: (p) => ({ ImageQuality_MaxIntensity: Math.max(...p.data) }),
+  judgeQuality: (rows) =>
+    new Map(rows.map((r) => [r.id, r.id === 'P1_A01_s2' ? [{ check: 'blur', level: 'fail', message: 'out of focus' }] : []])),
+  subtractBackground: undefined,
+  gaussian: undefined,
+  segmentNuclei: (p) => {
+    const labels: Labels = {
+      width: p.width,
+      height: p.height,
+      data: new Int32Array(p.width * p.height),
+      count: p.data[8 * 32 + 8]! > 1150 ? 3 : 2,
+    };
+    return { labels, params: { estimatedDiameter: 8 }, threshold: 500, discarded: { small: [3], large: [], border: 1 }, qc: [] };
+  },
+  defaultRecipe: undefined,
+  parseRecipe: undefined,
+  runRecipe: undefined,
+  writeSlurmScript: undefined,
+  writeMethods: undefined,
+  writeReport: undefined,
+});
+
+describe('wizard engine adapter', () => {
+  it('Enter to done with the recipe, runner and methods modules missing: writes a draft recipe, a METHODS.md from the decisions, previews, and says what is missing', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'sp-adapter-'));
+    const engine = createEngine({ out, ports: fakePorts() });
+    const catalog = await engine.catalog();
+    expect(catalog.thresholds.map((t) => t.id)).toEqual(['otsu']);
+    const store = new WizardStore(engine, initialState(newSession({ id: 'x', input: '/in', out, demo: false, now: 'T0' }), catalog), {
+      save: async () => undefined,
+    });
+    store.start();
+    const seen: Record<string, unknown> = {};
+    for (let i = 0; i < 60 && store.state.phase !== 'finished'; i++) {
+      await new Promise<void>((resolve) => {
+        const ready = () => store.state.phase === 'step' || store.state.phase === 'error';
+        if (ready()) return resolve();
+        const off = store.subscribe(() => ready() && (off(), resolve()));
+      });
+      if (store.state.phase === 'error') throw new Error(store.state.error);
+      seen[store.state.session.step] = store.state.facts;
+      store.dispatch({ type: 'accept' });
+    }
+    const end = await store.closed;
+    await store.flush();
+    expect(end.phase).toBe('finished');
+    const f = end.facts;
+    expect(f.scan?.value.wells).toHaveLength(4);
+    expect(f.scan?.value.wells.find((w) => w.well === 'A01')).toMatchObject({ count: 2, condition: 'DMSO', control: true });
+    expect(f.scan?.value.problems[0]?.consequence).toMatch(/re-export as 16-bit TIFF/);
+    expect(f.qc?.value.find((r) => r.id === 'P1_A01_s2')).toMatchObject({ worst: 'fail', unfixable: true });
+    // the failing image is excluded from the object previews
+    expect(f.objects?.value.previews.map((p) => p.id)).not.toContain('P1_A01_s2');
+    expect(f.objects?.value.summary.join(' ')).toMatch(/dropped 7 small/);
+    expect(f.statistics?.value.summary.join('\n')).toMatch(/drug: 4 images, mean 3\.0/);
+    expect(f.statistics?.value.summary.join('\n')).toMatch(/\+\d+% vs DMSO/);
+    expect(existsSync(join(out, 'previews', 'objects', 'P1_A01_s1-outlines.png'))).toBe(true);
+    const recipe = JSON.parse(readFileSync(join(out, 'recipe.json'), 'utf8'));
+    expect(recipe.draft).toBe(true);
+    expect(recipe.excluded).toEqual({ P1_A01_s2: 'out of focus' });
+    const methods = readFileSync(join(out, 'METHODS.md'), 'utf8');
+    expect(methods).toMatch(/Brightness cut-off: \*\*otsu\*\* \(recommended/);
+    expect(methods).toMatch(/judged without seeing which condition/);
+    expect(f.run?.value.missing.join('\n')).toMatch(/runRecipe/);
+    expect(f.run?.value.missing.join('\n')).toMatch(/writeMethods/);
+  });
+});
