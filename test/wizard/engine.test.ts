@@ -85,7 +85,11 @@ describe('wizard engine adapter', () => {
       await new Promise<void>((resolve) => {
         const ready = () => store.state.phase === 'step' || store.state.phase === 'error';
         if (ready()) return resolve();
-        const off = store.subscribe(() => ready() && (off(), resolve()));
+        const off = store.subscribe(() => {
+          if (!ready()) return;
+          off();
+          resolve();
+        });
       });
       if (store.state.phase === 'error') throw new Error(store.state.error);
       seen[store.state.session.step] = store.state.facts;
