@@ -71,8 +71,8 @@ export function WizardApp({ store }: { store: WizardStore }) {
     },
     { isActive: state.ui.editing },
   );
-  if (state.phase === 'quit') return <Text>Saved. Run `scopepilot` to resume at: {stepSpec(state.session.step).title}.</Text>;
-  if (state.phase === 'finished') return <Text>Finished. Everything is in {state.session.out}</Text>;
+  // the command prints the closing lines (where the outputs are, or how to resume)
+  if (state.phase === 'quit' || state.phase === 'finished') return null;
   return (
     <Frame state={state}>
       <Screen state={state} dispatch={store.dispatch} />

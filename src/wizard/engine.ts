@@ -33,6 +33,11 @@ const UNFIXABLE = /blur|focus|saturat|clip|empty|dark|signal/i;
 const ctl = (c: string | undefined, extra: Record<string, string> | undefined) =>
   /^(1|true|yes|control|ctrl|neg|pos)$/i.test(extra?.control ?? '') || /^(dmso|control|ctrl|mock|untreated|neg)/i.test(c ?? '');
 
+/** A plate map CSV lying in the input folder, if any. */
+function findPlateMap(dir: string): string | undefined {
+  return ['platemap.csv', 'plate-map.csv', 'plate_map.csv', 'platemap.CSV'].map((n) => join(dir, n)).find((p) => existsSync(p));
+}
+
 function worstOf(vs: QcVerdict[]): QcLevel {
   return vs.some((v) => v.level === 'fail') ? 'fail' : vs.some((v) => v.level === 'warn') ? 'warn' : 'ok';
 }
@@ -60,12 +65,18 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
 
   async function scanResult(ctx: StepContext, onProgress?: WorkOptions['onProgress']): Promise<ScanResultPort> {
     const preset = ctx.session.values.data?.preset;
-    const key = JSON.stringify([ctx.session.input, preset ?? null]);
+    const typedMap = ctx.session.values.data?.plateMap;
+    const key = JSON.stringify([ctx.session.input, preset ?? null, typedMap ?? null]);
     if (scanned?.key === key) return scanned.result;
     const scanFolder = await port('scanFolder');
     const tplPreset = ctx.session.template?.preset;
     const p = preset !== undefined ? String(preset) : tplPreset;
-    const result = await scanFolder(ctx.session.input, { ...(p ? { preset: p } : {}), ...(onProgress ? { onProgress } : {}) });
+    const plateMap = typedMap !== undefined ? String(typedMap) : findPlateMap(ctx.session.input);
+    const result = await scanFolder(ctx.session.input, {
+      ...(p ? { preset: p } : {}),
+      ...(plateMap ? { plateMap } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
     scanned = { key, result };
     return result;
   }
@@ -170,7 +181,7 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
           });
         }
       }
-      const plateMapPath = ['platemap.csv', 'plate-map.csv', 'plate_map.csv'].map((n) => join(scan.root, n)).find((p) => existsSync(p));
+      const plateMapPath = findPlateMap(scan.root);
       return {
         root: scan.root,
         presetId: scan.preset.id,

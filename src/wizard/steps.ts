@@ -57,7 +57,8 @@ export const WIZARD_STEPS: readonly StepSpec[] = [
     expert: 'Folder scan: naming preset (regex), channel roles, pixel size (µm), plate map (condition per well).',
     needs: ['question'],
     loads: 'scan',
-    inputs: (ctx) => JSON.stringify([ctx.session.input, ctx.session.values.data?.preset ?? null]),
+    inputs: (ctx) =>
+      JSON.stringify([ctx.session.input, ctx.session.values.data?.preset ?? null, ctx.session.values.data?.plateMap ?? null]),
     fields: (ctx) => {
       const scan = ctx.facts.scan?.value;
       const presets = ctx.catalog.presets.length > 0 ? ctx.catalog.presets : scan ? scan.presets : [];

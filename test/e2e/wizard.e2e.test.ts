@@ -94,7 +94,7 @@ describe.skipIf(!hasTmux)('wizard end to end (tmux, 80x24, demo plate)', () => {
     expect(a.screen()).toContain('Finding the nuclei');
     a.send('q');
     const bye = await a.waitFor('EXIT=0', 30_000);
-    expect(bye).toMatch(/Saved\. Run `scopepilot` to resume/);
+    expect(bye).toMatch(/Saved\. Run `scopepilot` to resume at "Finding the nuclei"/);
     const b = open('resume', '');
     await b.waitFor('Resume:', 30_000);
     b.send('Enter');
