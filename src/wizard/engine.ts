@@ -4,9 +4,9 @@
  * the wizard's facts and writes the previews the user sees under OUT/previews/.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../engine/io/atomic.js';
-import type { ImageSet, Plane, QcLevel, QcVerdict } from '../engine/types.js';
+import type { ImageSet, Labels, Plane, QcLevel, QcVerdict } from '../engine/types.js';
 import type { WizardEngine, WorkOptions } from './engine-api.js';
 import type { StepContext } from './fields.js';
 import { pilotStatistics } from './pilot.js';
@@ -118,6 +118,28 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       const row = qc.find((r) => r.id === p.id);
       return !row || !isExcluded(ctx.session, row, policy);
     });
+  }
+
+  /** Label images the user has for an image set (OUT never; INPUT/labels/<same name>), as Labels. */
+  async function truthFor(scan: ScanResultPort, id: string): Promise<Labels | undefined> {
+    const set = imageSet(scan, id);
+    const names = Object.values(set.channels)
+      .filter((c): c is string => typeof c === 'string')
+      .map((c) => basename(c).replace(/\.[^.]+$/, ''));
+    const dir = join(scan.root, 'labels');
+    if (!existsSync(dir)) return undefined;
+    for (const stem of [id, ...names]) {
+      for (const ext of ['.tif', '.tiff', '.png']) {
+        const path = join(dir, stem + ext);
+        if (!existsSync(path)) continue;
+        const pl = await (await port('readPlane'))(path);
+        const data = Int32Array.from(pl.data);
+        let count = 0;
+        for (let i = 0; i < data.length; i++) if (data[i]! > count) count = data[i]!;
+        return { width: pl.width, height: pl.height, data, count };
+      }
+    }
+    return undefined;
   }
 
   const engine: WizardEngine = {
@@ -291,6 +313,7 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       let small = 0;
       let large = 0;
       let border = 0;
+      const scores: { f1: number; countError: number }[] = [];
       for (const [i, p] of list.entries()) {
         check(w);
         w.onProgress({ done: i, total: list.length, label: `Finding nuclei in ${p.id}` });
@@ -301,6 +324,11 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
         small += r.discarded.small.length;
         large += r.discarded.large.length;
         border += r.discarded.border;
+        const truth = await truthFor(scan, p.id);
+        if (truth) {
+          const sc = (await port('scoreSegmentation'))(r.labels, truth);
+          scores.push({ f1: sc.f1, countError: truth.count > 0 ? Math.abs(r.labels.count - truth.count) / truth.count : 0 });
+        }
         const overlay = await png(`objects/${p.id}-outlines.png`, plane, { labels: r.labels });
         const image = await png(`objects/${p.id}.png`, plane);
         previews.push({
@@ -322,6 +350,7 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
           : 'No images left to preview.',
         `Size filter dropped ${small} small and ${large} large objects; ${border} touching the edge.`,
         ...(small + large > 0 ? ['Objects outside the size limits are not counted (listed in the methods record).'] : []),
+        ...truthLine(ctx, scores),
       ];
       return {
         previews,
@@ -350,6 +379,18 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
     },
   };
   return engine;
+}
+
+/** The ground-truth check in words, compared with the tolerated error from the question step. */
+function truthLine(ctx: StepContext, scores: { f1: number; countError: number }[]): string[] {
+  if (scores.length === 0) return [];
+  const f1 = scores.reduce((a, b) => a + b.f1, 0) / scores.length;
+  const ce = (100 * scores.reduce((a, b) => a + b.countError, 0)) / scores.length;
+  const tol = Number(resolvedValue(ctx, 'question', 'tolerance'));
+  const ok = ce <= tol;
+  return [
+    `Checked against your label images on ${scores.length} images: F1 ${f1.toFixed(2)}, count error ${ce.toFixed(1)}% (tolerated ${tol}%: ${ok ? 'small enough' : 'too large; adjust the settings'}).`,
+  ];
 }
 
 /** The segmentNuclei options for the wizard's decisions (SegmentOptions in CONTRACTS.md). */

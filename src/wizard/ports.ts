@@ -67,6 +67,7 @@ export interface Ports {
     context?: Record<string, unknown>,
   ) => Promise<{ md: string; json?: unknown }>;
   writeReport: (outDir: string) => Promise<unknown>;
+  scoreSegmentation: (pred: Labels, truth: Labels) => { tp: number; fp: number; fn: number; f1: number; countError: number };
 }
 export type PortName = keyof Ports;
 
@@ -92,6 +93,7 @@ const OWNER: Record<PortName, string> = {
   writeSlurmScript: 'pipeline',
   writeMethods: 'report',
   writeReport: 'report',
+  scoreSegmentation: 'results/score',
 };
 
 /** Engine modules searched, in order (paths relative to this file). */
@@ -122,6 +124,7 @@ const MODULES = [
   '../engine/pipeline/slurm.js',
   '../engine/report/index.js',
   '../engine/report/methods.js',
+  '../engine/results/score.js',
 ];
 
 const loaded = new Map<string, Record<string, unknown> | null>();

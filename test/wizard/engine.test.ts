@@ -4,7 +4,7 @@
  * (recipe module, runner, methods record) are missing.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -68,15 +68,31 @@ const fakePorts = (): Partial<Ports> => ({
   writeSlurmScript: undefined,
   writeMethods: undefined,
   writeReport: undefined,
+  scoreSegmentation: (pred, truth) => ({
+    tp: 2,
+    fp: 0,
+    fn: 0,
+    f1: pred.count === truth.count ? 1 : 0.8,
+    countError: pred.count - truth.count,
+  }),
 });
 
 describe('wizard engine adapter', () => {
   it('Enter to done with the recipe, runner and methods modules missing: writes a draft recipe, a METHODS.md from the decisions, previews, and says what is missing', async () => {
     const out = await mkdtemp(join(tmpdir(), 'sp-adapter-'));
+    const input = await mkdtemp(join(tmpdir(), 'sp-adapter-in-'));
+    // the user has a label image for one subset image (2 objects: the wizard found 2 there)
+    const lab = Buffer.alloc(32 * 32);
+    lab.fill(1, 0, 100);
+    lab.fill(2, 500, 600);
+    await mkdir(join(input, 'labels'));
+    await sharp(lab, { raw: { width: 32, height: 32, channels: 1 } })
+      .png()
+      .toFile(join(input, 'labels', 'P1_A02_s1.png'));
     const engine = createEngine({ out, ports: fakePorts() });
     const catalog = await engine.catalog();
     expect(catalog.thresholds.map((t) => t.id)).toEqual(['otsu']);
-    const store = new WizardStore(engine, initialState(newSession({ id: 'x', input: '/in', out, demo: false, now: 'T0' }), catalog), {
+    const store = new WizardStore(engine, initialState(newSession({ id: 'x', input, out, demo: false, now: 'T0' }), catalog), {
       save: async () => undefined,
     });
     store.start();
@@ -106,6 +122,9 @@ describe('wizard engine adapter', () => {
     // the failing image is excluded from the object previews
     expect(f.objects?.value.previews.map((p) => p.id)).not.toContain('P1_A01_s2');
     expect(f.objects?.value.summary.join(' ')).toMatch(/dropped 7 small/);
+    expect(f.objects?.value.summary.join(' ')).toMatch(
+      /Checked against your label images on 1 images: F1 1\.00, count error 0\.0% \(tolerated 7%: small enough\)/,
+    );
     expect(f.statistics?.value.summary.join('\n')).toMatch(/drug: 4 images, mean 3\.0/);
     expect(f.statistics?.value.summary.join('\n')).toMatch(/\+\d+% vs DMSO/);
     expect(existsSync(join(out, 'previews', 'objects', 'P1_A01_s1-outlines.png'))).toBe(true);
