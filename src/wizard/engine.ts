@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../engine/io/atomic.js';
 import type { ImageSet, Labels, Plane, QcLevel, QcVerdict } from '../engine/types.js';
 import type { WizardEngine, WorkOptions } from './engine-api.js';
+import { findPlateMap, scanFacts } from './engine-scan.js';
 import type { StepContext } from './fields.js';
 import { pilotStatistics } from './pilot.js';
 import { type PortFinder, type Ports, portFinder, type ScanResultPort } from './ports.js';
@@ -17,26 +18,8 @@ import { runAndRecord } from './run.js';
 import { resolvedValue } from './steps.js';
 import type { Catalog, PickFacts, PreviewRef, QcFacts, ScanFacts, StageFacts } from './types.js';
 
-const CONSEQUENCE: Record<string, string> = {
-  lossy: 'JPEG compression changes intensities; re-export as 16-bit TIFF if you can',
-  '8bit-export': 'intensities are clipped and compressed; re-export as 16-bit TIFF if you can',
-  'rgb-export': 'colour export mixes channels; export each channel as 16-bit grayscale TIFF',
-  clipped: 'saturated pixels hide real differences in brightness; reduce exposure at the microscope',
-  'no-pixel-size': 'sizes will be in pixels unless you type the pixel size below',
-  unreadable: 'these images cannot be analysed; copy them again from the microscope export',
-  empty: 'empty files are skipped',
-};
-
 /** Checks whose failure analysis cannot repair (go back to the microscope). */
 const UNFIXABLE = /blur|focus|saturat|clip|empty|dark|signal/i;
-
-const ctl = (c: string | undefined, extra: Record<string, string> | undefined) =>
-  /^(1|true|yes|control|ctrl|neg|pos)$/i.test(extra?.control ?? '') || /^(dmso|control|ctrl|mock|untreated|neg)/i.test(c ?? '');
-
-/** A plate map CSV lying in the input folder, if any. */
-function findPlateMap(dir: string): string | undefined {
-  return ['platemap.csv', 'plate-map.csv', 'plate_map.csv', 'platemap.CSV'].map((n) => join(dir, n)).find((p) => existsSync(p));
-}
 
 function worstOf(vs: QcVerdict[]): QcLevel {
   return vs.some((v) => v.level === 'fail') ? 'fail' : vs.some((v) => v.level === 'warn') ? 'warn' : 'ok';
@@ -162,65 +145,9 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
     async scan(ctx, w): Promise<ScanFacts> {
       const scan = await scanResult(ctx, w.onProgress);
       check(w);
-      const wells = new Map<string, ScanFacts['wells'][number]>();
-      for (const s of scan.imageSets) {
-        const plate = s.meta.plate ?? scan.plates[0] ?? 'plate';
-        const well = s.meta.well;
-        if (!well) continue;
-        const k = `${plate}/${well}`;
-        const cur = wells.get(k);
-        if (cur) cur.count++;
-        else
-          wells.set(k, {
-            plate,
-            well,
-            count: 1,
-            ...(s.meta.condition ? { condition: s.meta.condition } : {}),
-            control: ctl(s.meta.condition, s.meta.extra),
-          });
-      }
-      const problems: ScanFacts['problems'] = scan.problems.map((p) => ({
-        message: p.message,
-        ...(p.hint || (p.code && CONSEQUENCE[p.code]) ? { consequence: p.hint ?? CONSEQUENCE[p.code!] } : {}),
-        level: p.level === 'fail' || p.severity === 'error' ? 'fail' : 'warn',
-      }));
-      let format: string | undefined;
-      let bitDepth: number | undefined;
-      let pixelSizeUm: number | undefined = scan.imageSets.find((s) => s.meta.pixelSizeUm)?.meta.pixelSizeUm;
       const first = scan.imageSets[0] && Object.values(scan.imageSets[0].channels).find((c) => typeof c === 'string');
       const probe = await findPort('probe');
-      if (probe && typeof first === 'string') {
-        const pr = await probe(first);
-        format = pr.format;
-        bitDepth = pr.bitDepth;
-        pixelSizeUm ??= pr.pixelSizeUm;
-        for (const p of pr.problems) {
-          if (problems.some((x) => x.message === p.message)) continue;
-          problems.push({
-            message: p.message,
-            consequence: CONSEQUENCE[p.code] ?? p.hint ?? '',
-            level: p.code === 'unreadable' ? 'fail' : 'warn',
-          });
-        }
-      }
-      const plateMapPath = findPlateMap(scan.root);
-      return {
-        root: scan.root,
-        presetId: scan.preset.id,
-        presetName: scan.preset.name,
-        confidence: scan.preset.confidence,
-        presets: [{ id: scan.preset.id, name: scan.preset.name }],
-        channels: scan.channels,
-        imageSetCount: scan.imageSets.length,
-        plates: scan.plates,
-        wells: [...wells.values()],
-        conditions: [...new Set(scan.imageSets.map((s) => s.meta.condition).filter((c): c is string => !!c))].sort(),
-        problems,
-        ...(pixelSizeUm ? { pixelSizeUm } : {}),
-        ...(plateMapPath ? { plateMapPath } : {}),
-        ...(format ? { format } : {}),
-        ...(bitDepth ? { bitDepth } : {}),
-      };
+      return scanFacts(scan, probe && typeof first === 'string' ? await probe(first) : undefined);
     },
 
     async subset(ctx, w): Promise<PickFacts[]> {
