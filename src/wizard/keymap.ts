@@ -42,6 +42,14 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: () => ({ type: 'accept' }),
   },
   {
+    // while a text field is edited the text input handles Enter (this row is for the footer)
+    key: 'Enter',
+    label: () => 'save',
+    when: (s) => s.phase === 'step' && s.ui.editing,
+    match: () => false,
+    action: () => ({ type: 'edit', on: false }),
+  },
+  {
     key: 'Esc',
     label: (s) => (s.ui.help ? 'close help' : s.ui.editing ? 'cancel' : s.phase === 'loading' ? 'stop' : 'back'),
     when: (s) => s.phase !== 'quit' && s.phase !== 'finished',

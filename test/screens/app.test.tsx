@@ -81,6 +81,23 @@ describe('wizard screens', () => {
     await t.waitForText('A small set of images');
   });
 
+  it('e edits a text setting (pixel size); Enter stores it as a number and marks it changed', async () => {
+    const t = setup();
+    await t.waitForText('Count objects');
+    t.press('enter');
+    await t.waitForText('Plate P1');
+    for (let i = 0; i < 3; i++) t.press('down');
+    await t.waitForText('e edit');
+    t.press('e');
+    await t.waitForText(/Pixel size \(µm\):/);
+    expect(t.frame()).toMatch(/Enter save\s+Esc cancel/);
+    t.press('0.65');
+    await t.waitForText('0.65');
+    t.press('enter');
+    await t.waitForText(/Pixel size \(µm\)\s+0\.65\s+\(changed\)/);
+    expect(t.store.state.session.values.data?.pixelSize).toBe(0.65);
+  });
+
   it('q saves the session at the current step', async () => {
     const t = setup();
     await t.waitForText('Count objects');
