@@ -37,10 +37,11 @@ export function Frame({ state, children }: { state: WizardState; children: React
   const { stdout } = useStdout();
   const i = WIZARD_STEPS.findIndex((s) => s.id === state.session.step);
   const spec = WIZARD_STEPS[i]!;
-  // never taller than the terminal (a taller frame scrolls and smears on redraw)
-  const rows = Math.max(16, (stdout.rows || 24) - 1);
+  // two rows short of the terminal: Ink adds a final newline, and a frame as tall as the
+  // terminal makes Ink clear and rewrite the screen, which scrolls the title away
+  const rows = Math.max(16, (stdout.rows || 24) - 2);
   return (
-    <Box flexDirection="column" width={80} height={rows} overflow="hidden">
+    <Box flexDirection="column" width={79} height={rows} overflow="hidden">
       <Box justifyContent="space-between">
         <Text bold color={color ? 'green' : undefined}>
           ScopePilot {i + 1}/{WIZARD_STEPS.length} {spec.title}

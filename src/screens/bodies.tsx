@@ -40,10 +40,10 @@ export function PreviewPair({ preview, lines, note }: { preview: PreviewRef | un
   const w = images ? 24 : 38;
   return (
     <Box>
-      <Thumb path={preview.png} caption={`${preview.caption}`} width={w} height={8} />
+      <Thumb path={preview.png} caption={`${preview.caption}`} width={w} height={7} />
       {preview.overlayPng ? (
         <Box marginLeft={1}>
-          <Thumb path={preview.overlayPng} caption={note} width={w} height={8} />
+          <Thumb path={preview.overlayPng} caption={note} width={w} height={7} />
         </Box>
       ) : null}
       {images ? (
@@ -117,8 +117,8 @@ function QcBody({ state }: { state: WizardState }) {
   const rows = state.facts.qc?.value ?? [];
   const policy = resolvedValue(ctxOf(state), 'qc', 'policy');
   const cur = rows[state.ui.item];
-  const start = Math.max(0, Math.min(state.ui.item - 3, rows.length - 7));
-  const list = rows.slice(start, start + 7).map((r, j) => {
+  const start = Math.max(0, Math.min(state.ui.item - 3, rows.length - 5));
+  const list = rows.slice(start, start + 5).map((r, j) => {
     const i = start + j;
     const ex = isExcluded(state.session, r, policy);
     const msg = r.verdicts.find((v) => v.level === r.worst)?.message ?? 'ok';
@@ -136,7 +136,7 @@ function QcBody({ state }: { state: WizardState }) {
   return (
     <Box flexDirection="column">
       {cur?.preview ? <PreviewPair preview={{ ...cur.preview, caption: cur.id }} lines={detail} note="" /> : <Lines lines={detail} />}
-      <Lines lines={list} max={7} />
+      <Lines lines={list} max={5} />
     </Box>
   );
 }
@@ -146,17 +146,18 @@ function StageBody({ state, facts, note }: { state: WizardState; facts: StageFac
   if (!facts) return null;
   const n = facts.previews.length;
   const p = facts.previews[state.ui.item % Math.max(1, n)];
-  const lines = [
-    ...(p
-      ? [`${p.id}${n > 1 ? ` (${(state.ui.item % n) + 1}/${n})` : ''}`, condition(state, p.condition, state.session.step === 'objects')]
-      : []),
-    ...(p ? Object.entries(p.stats).map(([k, v]) => `${k}: ${v}`) : []),
-    ...facts.summary,
-  ];
+  const perImage = p
+    ? [
+        `${p.id}${n > 1 ? ` (${(state.ui.item % n) + 1}/${n})` : ''}`,
+        condition(state, p.condition, state.session.step === 'objects'),
+        ...Object.entries(p.stats).map(([k, v]) => `${k}: ${v}`),
+      ]
+    : [];
   return (
     <Box flexDirection="column">
-      <PreviewPair preview={p} lines={lines} note={note} />
-      {images ? null : <Lines lines={lines} max={6} />}
+      <PreviewPair preview={p} lines={perImage} note={note} />
+      {images ? null : <Text wrap="truncate-end">{perImage.join(' · ')}</Text>}
+      <Lines lines={facts.summary} max={3} />
     </Box>
   );
 }

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasTmux, Tmux } from './tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
+/** The build under test: this checkout's dist/ (built here), or SCOPEPILOT_E2E_DIST (an installed build, used as is). */
+const DIST = process.env.SCOPEPILOT_E2E_DIST ?? join(ROOT, 'dist');
+const CLI = join(DIST, 'cli.js');
 let work = '';
 const sessions: Tmux[] = [];
 
@@ -52,7 +54,7 @@ async function checkOutputs(out: string) {
   expect(readFileSync(join(out, 'METHODS.md'), 'utf8')).toMatch(/Methods|METHODS/);
   expect(readdirSync(join(out, 'previews')).length).toBeGreaterThan(0);
   const recipe = JSON.parse(readFileSync(join(out, 'recipe.json'), 'utf8'));
-  const mod = await import(join(ROOT, 'dist/engine/pipeline/recipe.js')).catch(() => undefined);
+  const mod = await import(join(DIST, 'engine/pipeline/recipe.js')).catch(() => undefined);
   if (mod?.parseRecipe) expect(() => mod.parseRecipe(recipe)).not.toThrow();
   else expect(recipe.draft).toBe(true); // the recipe module is not in this build: the wizard says it wrote a draft
 }
@@ -60,7 +62,7 @@ async function checkOutputs(out: string) {
 /** Build once (type errors elsewhere still emit JavaScript), then ask the built adapter which engine functions exist. */
 async function missingEngine(): Promise<string[]> {
   if (!hasTmux) return [];
-  if (!existsSync(CLI) || process.env.SCOPEPILOT_E2E_BUILD !== '0') {
+  if (process.env.SCOPEPILOT_E2E_DIST === undefined) {
     try {
       execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
     } catch {
@@ -68,7 +70,7 @@ async function missingEngine(): Promise<string[]> {
     }
   }
   if (!existsSync(CLI)) return ['dist/cli.js (the build failed)'];
-  const { findPort } = await import(join(ROOT, 'dist/wizard/ports.js'));
+  const { findPort } = await import(join(DIST, 'wizard/ports.js'));
   const need = [
     'writeDemoPlate',
     'scanFolder',

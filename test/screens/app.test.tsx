@@ -42,13 +42,13 @@ describe('wizard screens', () => {
   it('→ changes the highlighted setting, ? shows the expert terms, Enter goes to the data step with the plate grid', async () => {
     const t = setup();
     await t.waitForText('Count objects');
-    t.press('right');
+    await t.press('right');
     await t.waitForText('Size and shape');
     expect(t.frame()).toContain('(changed)');
-    t.press('?');
+    await t.press('?');
     await t.waitForText('detection/count');
-    t.press('?');
-    t.press('enter');
+    await t.press('?');
+    await t.press('enter');
     await t.waitForText('Your images');
     await t.waitForText('Plate P1');
     const f = t.frame();
@@ -61,39 +61,39 @@ describe('wizard screens', () => {
   it('QC is blind until c; x excludes or keeps the highlighted image; Esc goes back', async () => {
     const t = setup();
     await t.waitForText('Count objects');
-    t.press('enter');
+    await t.press('enter');
     await t.waitForText('Plate P1');
-    t.press('enter');
+    await t.press('enter');
     await t.waitForText('P1_A02_s1');
-    t.press('enter');
+    await t.press('enter');
     await t.waitForText('Image quality');
     await t.waitForText('out of focus');
     expect(t.frame()).toContain('condition hidden');
     expect(t.frame()).not.toContain('DMSO');
-    t.press('c');
+    await t.press('c');
     await t.waitForText('DMSO');
-    t.press('tab');
+    await t.press('tab');
     await t.waitForText('x exclude/keep');
-    t.press('down');
-    t.press('x');
+    await t.press('down');
+    await t.press('x');
     await t.waitForText(/P1_A02_s1 \[kept\]/);
-    t.press('esc');
+    await t.press('esc');
     await t.waitForText('A small set of images');
   });
 
   it('e edits a text setting (pixel size); Enter stores it as a number and marks it changed', async () => {
     const t = setup();
     await t.waitForText('Count objects');
-    t.press('enter');
+    await t.press('enter');
     await t.waitForText('Plate P1');
-    for (let i = 0; i < 3; i++) t.press('down');
+    for (let i = 0; i < 3; i++) await t.press('down');
     await t.waitForText('e edit');
-    t.press('e');
+    await t.press('e');
     await t.waitForText(/Pixel size \(µm\):/);
     expect(t.frame()).toMatch(/Enter save\s+Esc cancel/);
-    t.press('0.65');
+    await t.press('0.65');
     await t.waitForText('0.65');
-    t.press('enter');
+    await t.press('enter');
     await t.waitForText(/Pixel size \(µm\)\s+0\.65\s+\(changed\)/);
     expect(t.store.state.session.values.data?.pixelSize).toBe(0.65);
   });
@@ -101,9 +101,9 @@ describe('wizard screens', () => {
   it('q saves the session at the current step', async () => {
     const t = setup();
     await t.waitForText('Count objects');
-    t.press('enter');
+    await t.press('enter');
     await t.waitForText('Plate P1');
-    t.press('q');
+    await t.press('q');
     expect((await t.store.closed).phase).toBe('quit');
     await t.store.flush();
     expect(t.saved.at(-1)?.step).toBe('data');
@@ -124,12 +124,13 @@ describe('wizard screens', () => {
     ]) {
       await t.waitForText(title);
       await t.waitForText('Enter accept');
-      t.press('enter');
+      await t.press('enter');
     }
-    await t.waitForText('METHODS.md');
+    await t.waitForText('Re-run: scopepilot run');
     expect(t.frame()).toContain('Outputs: /tmp/out');
+    expect(t.frame()).toContain('── METHODS.md ──');
     expect(t.frame()).toContain('Re-run: scopepilot run /tmp/out/recipe.json');
-    t.press('enter');
+    await t.press('enter');
     expect((await t.store.closed).phase).toBe('finished');
   });
 });

@@ -56,7 +56,7 @@ describe('start menu', () => {
     const t = render(<StartMenu last={{ input: '/data/plate1', out: '/o', stepTitle: 'Finding the nuclei' }} onDone={(c) => (got = c)} />);
     await t.waitForText('Resume: plate1 at "Finding the nuclei"');
     expect(t.frame()).toContain('Try the demo plate');
-    t.press('enter');
+    await t.press('enter');
     await vitestWait(() => got?.kind === 'resume');
   });
 
@@ -68,13 +68,13 @@ describe('start menu', () => {
     let got: StartChoice | undefined;
     const t = render(<StartMenu onDone={(c) => (got = c)} />);
     await t.waitForText('Analyse a folder');
-    t.press('enter');
+    await t.press('enter');
     await t.waitForText('Folder with your images');
-    t.press(`${dir}/pla`);
+    await t.press(`${dir}/pla`);
     await t.waitForText(`${dir}/pla`);
-    t.press('tab');
+    await t.press('tab');
     await t.waitForText('plate-2024/');
-    t.press('enter');
+    await t.press('enter');
     await vitestWait(() => got?.kind === 'folder');
     expect(got).toEqual({ kind: 'folder', path: `${dir}/plate-2024/` });
   });

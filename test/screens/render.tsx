@@ -13,6 +13,9 @@ const KEYS: Record<string, string> = {
   tab: '\t',
 };
 
+/** Let React commit and run effects: two turns of the event loop (no fixed delay). */
+const settle = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 /** Render an Ink tree; press(key) types a key (enter, esc, up, down, left, right, tab, or text); waitForText polls the last frame. */
 export function render(tree: ReactElement, display: Display = { images: false, color: false }) {
   const r = inkRender(<DisplayContext.Provider value={display}>{tree}</DisplayContext.Provider>);
@@ -20,7 +23,11 @@ export function render(tree: ReactElement, display: Display = { images: false, c
   return {
     ...r,
     frame,
-    press: (key: string) => r.stdin.write(KEYS[key] ?? key),
+    /** Type a key once React has run its effects (so the focused input's listener is attached). */
+    press: async (key: string) => {
+      await settle();
+      r.stdin.write(KEYS[key] ?? key);
+    },
     waitForText: (text: string | RegExp, timeout = 5000) =>
       vi.waitFor(
         () => {
