@@ -123,7 +123,7 @@ function QcBody({ state }: { state: WizardState }) {
     const ex = isExcluded(state.session, r, policy);
     const msg = r.verdicts.find((v) => v.level === r.worst)?.message ?? 'ok';
     const mark = r.worst === 'ok' ? '✓' : r.worst === 'warn' ? '!' : '✗';
-    return `${i === state.ui.item ? '›' : ' '} ${mark} ${r.id} ${ex ? '[excluded]' : '[kept]'} ${msg}`;
+    return `${i === state.ui.item && state.ui.focus === 'items' ? '›' : ' '} ${mark} ${r.id} ${ex ? '[excluded]' : '[kept]'} ${msg}`;
   });
   const detail: string[] = cur
     ? [

@@ -30,6 +30,7 @@ export interface KeyBinding {
 }
 
 const inStep = (s: WizardState) => s.phase === 'step' && !s.ui.editing;
+const fieldCount = (s: WizardState) => stepSpec(s.session.step).fields({ session: s.session, facts: s.facts, catalog: s.catalog }).length;
 const fieldKind = (s: WizardState) =>
   stepSpec(s.session.step).fields({ session: s.session, facts: s.facts, catalog: s.catalog })[s.ui.field]?.kind;
 
@@ -59,7 +60,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   {
     key: '↑↓',
     label: (s) => (s.ui.focus === 'items' ? 'choose image' : 'choose setting'),
-    when: inStep,
+    when: (s) => inStep(s) && (s.ui.focus === 'items' ? itemCount(s) > 1 : fieldCount(s) > 1),
     match: (_i, k) => k.upArrow === true || k.downArrow === true,
     action: () => ({ type: 'move', delta: 1 }),
   },
