@@ -53,6 +53,8 @@ async function checkOutputs(out: string) {
   expect(existsSync(join(out, 'recipe.json'))).toBe(true);
   expect(readFileSync(join(out, 'METHODS.md'), 'utf8')).toMatch(/Methods|METHODS/);
   expect(readdirSync(join(out, 'previews')).length).toBeGreaterThan(0);
+  const { findPort } = await import(join(DIST, 'wizard/ports.js'));
+  if (await findPort('runRecipe')) expect(existsSync(join(out, 'images.csv')) || existsSync(join(out, 'objects.csv'))).toBe(true);
   const recipe = JSON.parse(readFileSync(join(out, 'recipe.json'), 'utf8'));
   const mod = await import(join(DIST, 'engine/pipeline/recipe.js')).catch(() => undefined);
   if (mod?.parseRecipe) expect(() => mod.parseRecipe(recipe)).not.toThrow();
