@@ -87,3 +87,22 @@ export interface LongWorkOptions {
   onProgress?: OnProgress;
   signal?: AbortSignal;
 }
+
+/**
+ * Every plane of one image file, decoded (src/engine/io/read.ts `readImage`).
+ * Planes are in canonical order, channel fastest, then z, then t:
+ * `planes[(t * axes.z + z) * axes.c + c]`, whatever the order in the file.
+ */
+export interface DecodedImage {
+  planes: Plane[];
+  /** Channel names from OME-XML, or R/G/B for a split colour image. */
+  channelNames?: string[];
+  axes: { c: number; z: number; t: number };
+  /** Pixel size in µm (x; y assumed equal), from OME-XML, ImageJ or resolution tags. */
+  pixelSizeUm?: number;
+  /** Z spacing in µm, when known. */
+  zSpacingUm?: number;
+  format?: 'tiff' | 'ome-tiff' | 'png' | 'jpeg';
+  /** Things the user should know about how the file was read (one sentence each). */
+  notes: string[];
+}
