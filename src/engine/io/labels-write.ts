@@ -1,0 +1,32 @@
+/**
+ * Writing instance label images as TIFF: 0 = background, objects 1..n. uint16 when the largest
+ * id fits (<= 65,535 objects), else uint32. ImageJ/Fiji and scikit-image open them as they are.
+ */
+import type { Labels } from '../types.js';
+import { writeFileAtomic } from './atomic.js';
+import { encodeTiff } from './tiff-write.js';
+
+/** Encode labels as TIFF bytes (see `writeLabelTiff`). */
+export function encodeLabelTiff(labels: Labels, opts: { pixelSizeUm?: number } = {}): Buffer {
+  const { width, height, data } = labels;
+  let max = 0;
+  for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
+  const wide = max > 65535;
+  const pixels = wide ? new Uint32Array(data.buffer, data.byteOffset, data.length) : Uint16Array.from(data);
+  const desc = [`ImageJ=1.54f`, 'images=1', `min=0.0`, `max=${max}.0`];
+  if (opts.pixelSizeUm) desc.push('unit=micron');
+  return encodeTiff([{ width, height, data: pixels }], {
+    sampleType: wide ? 'uint32' : 'uint16',
+    description: `${desc.join('\n')}\n`,
+    ...(opts.pixelSizeUm ? { pixelSizeUm: opts.pixelSizeUm } : {}),
+    software: 'ScopePilot',
+  });
+}
+
+/**
+ * Write an instance label image atomically (temporary name, then rename); creates the folder.
+ * uint16 for up to 65,535 objects, uint32 above. Labels must be >= 0.
+ */
+export async function writeLabelTiff(path: string, labels: Labels, opts: { pixelSizeUm?: number } = {}): Promise<void> {
+  await writeFileAtomic(path, encodeLabelTiff(labels, opts));
+}
