@@ -10,4 +10,9 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'Guided analysis: question, data, subset, QC, objects, measurements, statistics, run',
     load: () => import('./wizard.js'),
   },
+  {
+    name: 'segment',
+    summary: 'Find nuclei in images: one instance label TIFF per image and segment.json',
+    load: () => import('./segment.js'),
+  },
 ];
