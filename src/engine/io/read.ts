@@ -323,11 +323,16 @@ async function decodeWithSharp(buf: Uint8Array, path: string, fmt: 'png' | 'jpeg
   const sharp = (await import('sharp')).default;
   let data: Buffer;
   let info: { width: number; height: number; channels: number };
-  let meta: { depth?: string | undefined; hasAlpha?: boolean | undefined };
+  let meta: { depth?: string | undefined; hasAlpha?: boolean | undefined; channels?: number | undefined };
   try {
     meta = await sharp(buf).metadata();
-    const depth = meta.depth === 'ushort' ? 'ushort' : 'uchar';
-    const r = await sharp(buf).raw({ depth }).toBuffer({ resolveWithObject: true });
+    const wide = meta.depth === 'ushort';
+    // keep grayscale as one channel and 16-bit values as they are (sharp's default output is 8-bit sRGB)
+    const space = (meta.channels ?? 3) <= 2 ? (wide ? 'grey16' : 'b-w') : wide ? 'rgb16' : 'srgb';
+    const r = await sharp(buf)
+      .toColourspace(space)
+      .raw({ depth: wide ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true });
     data = r.data;
     info = r.info;
   } catch (err) {
