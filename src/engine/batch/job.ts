@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { describeError, UserError } from '../errors.js';
 import { writeLabelTiff } from '../io/labels-write.js';
-import { decodeImage, readBytes } from '../io/read.js';
+import { decodeImage, readBytesSync } from '../io/read.js';
 import type { Labels, Plane, QcVerdict } from '../types.js';
 
 /** What `segmentNuclei` returns (CONTRACTS.md), as far as a batch needs it. */
@@ -68,7 +68,7 @@ export async function runJob(job: JobSpec, segment?: SegmentFn): Promise<Segment
   const t0 = performance.now();
   const timingsMs: Record<string, number> = {};
   try {
-    const buf = await readBytes(job.file);
+    const buf = readBytesSync(job.file);
     const img = await decodeImage(buf, job.file, { expectPlane: true });
     const plane = img.planes[0]!;
     const t1 = performance.now();

