@@ -3,10 +3,12 @@
  * Loaded as dist/engine/batch/worker.js.
  */
 import { parentPort } from 'node:worker_threads';
-import { type JobSpec, runJob } from './job.js';
+import { type JobSpec, loadSegmentFn, runJob } from './job.js';
 
 const port = parentPort;
 if (port) {
+  // load the segmentation code while the first job is on its way (errors surface in the job)
+  loadSegmentFn().catch(() => undefined);
   const queue: JobSpec[] = [];
   let busy = false;
   const pump = async () => {
