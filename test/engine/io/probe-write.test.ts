@@ -10,6 +10,7 @@ import { probe } from '../../../src/engine/io/probe.js';
 import { readImage } from '../../../src/engine/io/read.js';
 import { encodeTiff } from '../../../src/engine/io/tiff-write.js';
 import type { Labels, Plane } from '../../../src/engine/types.js';
+import { BBBC039, DSB2018, hasSharedData } from '../../helpers/shared-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sp-probe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -132,5 +133,19 @@ describe('renderPreview', () => {
     const png = await renderPreview(plane, { width: 20 });
     const m = await sharp(png).metadata();
     expect([m.width, m.height, m.format]).toEqual([20, 10, 'png']);
+  });
+});
+
+describe.skipIf(!hasSharedData)('probe on real data', () => {
+  it('BBBC039: 16-bit TIFF with 12-bit values, only the pixel size missing; DSB2018: 8-bit grayscale saved as RGBA PNG', async () => {
+    const { readdirSync } = await import('node:fs');
+    const tif = join(BBBC039, 'images', readdirSync(join(BBBC039, 'images')).sort()[0]!);
+    const a = await probe(tif);
+    expect(a).toMatchObject({ format: 'tiff', width: 696, height: 520, bitDepth: 16, significantBits: 12, pages: 1 });
+    expect(codes(a)).toEqual(['no-pixel-size']);
+    const png = join(DSB2018, 'images', readdirSync(join(DSB2018, 'images')).sort()[0]!);
+    const b = await probe(png);
+    expect(b).toMatchObject({ format: 'png', bitDepth: 8, samplesPerPixel: 4 });
+    expect(codes(b)).toEqual(['8bit-export', 'no-pixel-size', 'rgb-export']);
   });
 });
