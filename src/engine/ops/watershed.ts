@@ -1,0 +1,147 @@
+/**
+ * Marker-controlled watershed by priority flooding (as skimage.segmentation.watershed with
+ * connectivity 1 and compactness 0): every marker pixel is queued; the lowest queued pixel is
+ * taken (ties: the one queued first) and each unlabelled 4-neighbour inside the mask gets its
+ * label and is queued with its own surface value. Pixels never reached stay 0.
+ * Written by hand over typed arrays (a binary heap of pixel indices): no npm package floods
+ * typed-array images without per-pixel objects.
+ * @see F. Meyer, "Topographic distance and watershed lines", Signal Process. 38:113-125 (1994).
+ */
+import type { Labels, Mask } from '../types.js';
+
+/** Binary min-heap on (value, age) over pixel indices, in typed arrays. */
+class PixelHeap {
+  private val: Float64Array;
+  private age: Float64Array;
+  private idx: Int32Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.val = new Float64Array(capacity);
+    this.age = new Float64Array(capacity);
+    this.idx = new Int32Array(capacity);
+  }
+  private less(a: number, b: number): boolean {
+    const va = this.val[a]!;
+    const vb = this.val[b]!;
+    return va < vb || (va === vb && this.age[a]! < this.age[b]!);
+  }
+  private swap(a: number, b: number): void {
+    const v = this.val[a]!;
+    this.val[a] = this.val[b]!;
+    this.val[b] = v;
+    const g = this.age[a]!;
+    this.age[a] = this.age[b]!;
+    this.age[b] = g;
+    const i = this.idx[a]!;
+    this.idx[a] = this.idx[b]!;
+    this.idx[b] = i;
+  }
+  push(value: number, age: number, index: number): void {
+    if (this.size === this.idx.length) this.grow();
+    let c = this.size++;
+    this.val[c] = value;
+    this.age[c] = age;
+    this.idx[c] = index;
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (!this.less(c, p)) break;
+      this.swap(c, p);
+      c = p;
+    }
+  }
+  /** Remove the smallest and return its pixel index. */
+  pop(): number {
+    const top = this.idx[0]!;
+    const last = --this.size;
+    if (last > 0) {
+      this.val[0] = this.val[last]!;
+      this.age[0] = this.age[last]!;
+      this.idx[0] = this.idx[last]!;
+      let p = 0;
+      for (;;) {
+        const l = 2 * p + 1;
+        if (l >= last) break;
+        const r = l + 1;
+        const c = r < last && this.less(r, l) ? r : l;
+        if (!this.less(c, p)) break;
+        this.swap(c, p);
+        p = c;
+      }
+    }
+    return top;
+  }
+  private grow(): void {
+    const cap = this.idx.length * 2;
+    const v = new Float64Array(cap);
+    v.set(this.val);
+    const g = new Float64Array(cap);
+    g.set(this.age);
+    const i = new Int32Array(cap);
+    i.set(this.idx);
+    this.val = v;
+    this.age = g;
+    this.idx = i;
+  }
+}
+
+/**
+ * Flood `surface` (w x h, lower = earlier) from the non-zero pixels of `markers`, inside `mask`
+ * when given. Output ids are the marker ids; `count` is the largest id.
+ */
+export function watershed(surface: Float32Array, markers: Labels, mask?: Mask): Labels {
+  const { width: w, height: h } = markers;
+  const n = w * h;
+  const out = new Int32Array(n);
+  const m = mask?.data;
+  let nMask = n;
+  if (m) {
+    nMask = 0;
+    for (let i = 0; i < n; i++) if (m[i] !== 0) nMask++;
+  }
+  const heap = new PixelHeap(Math.max(16, nMask + 1));
+  let count = 0;
+  let age = 0;
+  const mk = markers.data;
+  for (let i = 0; i < n; i++) {
+    const l = mk[i]!;
+    if (l === 0 || (m && m[i] === 0)) continue;
+    out[i] = l;
+    if (l > count) count = l;
+    heap.push(surface[i]!, age++, i);
+  }
+  while (heap.size > 0) {
+    const i = heap.pop();
+    const l = out[i]!;
+    const x = i % w;
+    // neighbours in raster order: up, left, right, down
+    if (i >= w) {
+      const j = i - w;
+      if (out[j] === 0 && (!m || m[j] !== 0)) {
+        out[j] = l;
+        heap.push(surface[j]!, age++, j);
+      }
+    }
+    if (x > 0) {
+      const j = i - 1;
+      if (out[j] === 0 && (!m || m[j] !== 0)) {
+        out[j] = l;
+        heap.push(surface[j]!, age++, j);
+      }
+    }
+    if (x < w - 1) {
+      const j = i + 1;
+      if (out[j] === 0 && (!m || m[j] !== 0)) {
+        out[j] = l;
+        heap.push(surface[j]!, age++, j);
+      }
+    }
+    if (i < n - w) {
+      const j = i + w;
+      if (out[j] === 0 && (!m || m[j] !== 0)) {
+        out[j] = l;
+        heap.push(surface[j]!, age++, j);
+      }
+    }
+  }
+  return { width: w, height: h, data: out, count };
+}
