@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { UserError } from '../../../src/engine/errors.js';
+import { measureObjects } from '../../../src/engine/measure/objects.js';
+import { tableColumn } from '../../../src/engine/measure/table.js';
+import type { Labels, Plane } from '../../../src/engine/types.js';
+
+interface GoldenObject {
+  label: number;
+  area: number;
+  perimeter: number;
+  eccentricity: number;
+  solidity: number;
+  extent: number;
+  major_axis_length: number;
+  minor_axis_length: number;
+  orientation: number;
+  equivalent_diameter: number;
+  feret_diameter_max_skimage: number;
+  feret_max_centres: number;
+  feret_min_centres: number;
+  centroid_x: number;
+  centroid_y: number;
+  bbox: [number, number, number, number];
+  compactness: number;
+  dna: Record<string, number | null>;
+  er_mean: number;
+  pearson_dna_er: number | null;
+  manders_dna_er: number;
+  manders_er_dna: number;
+}
+const golden = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../golden/measure/objects.json'), 'utf8')) as {
+  width: number;
+  height: number;
+  labels: number[];
+  dna: number[];
+  er: number[];
+  objects: GoldenObject[];
+};
+
+const labels: Labels = { width: golden.width, height: golden.height, data: Int32Array.from(golden.labels), count: 11 };
+const plane = (v: number[]): Plane => ({ width: golden.width, height: golden.height, data: Uint16Array.from(v), bitDepth: 16 });
+const table = measureObjects(labels, { DNA: plane(golden.dna), ER: plane(golden.er) }, { objectName: 'Nuclei' });
+const get = (name: string, k: number): number => {
+  const c = tableColumn(table, name);
+  if (!c) throw new Error(`no column ${name}`);
+  return c[k]!;
+};
+
+/** Relative-or-absolute closeness with a message naming the object and column. */
+function close(name: string, k: number, expected: number | null, tol = 1e-9): void {
+  const got = get(name, k);
+  if (expected === null) {
+    expect(Number.isNaN(got), `${name} of object ${golden.objects[k]!.label}: expected NaN, got ${got}`).toBe(true);
+    return;
+  }
+  const err = Math.abs(got - expected) / Math.max(1, Math.abs(expected));
+  expect(err, `${name} of object ${golden.objects[k]!.label}: got ${got}, scikit-image/numpy ${expected}`).toBeLessThan(tol);
+}
+
+describe('measureObjects vs scikit-image regionprops (test/golden/measure)', () => {
+  it('has one row per label present, ObjectNumber = label value (absent label 10 skipped)', () => {
+    expect(tableColumn(table, 'ObjectNumber')).toEqual(golden.objects.map((o) => o.label));
+  });
+
+  it('shape columns match regionprops to 1e-9 relative', () => {
+    golden.objects.forEach((o, k) => {
+      close('AreaShape_Area', k, o.area);
+      close('AreaShape_Perimeter', k, o.perimeter);
+      // sqrt(1 - l2/l1) turns 1e-16 rounding of a disc's moments into ~1e-8: absolute 1e-7 here.
+      close('AreaShape_Eccentricity', k, o.eccentricity, 1e-7);
+      close('AreaShape_Solidity', k, o.solidity);
+      close('AreaShape_Extent', k, o.extent);
+      close('AreaShape_MajorAxisLength', k, o.major_axis_length);
+      close('AreaShape_MinorAxisLength', k, o.minor_axis_length);
+      close('AreaShape_Orientation', k, (o.orientation * 180) / Math.PI);
+      close('AreaShape_EquivalentDiameter', k, o.equivalent_diameter);
+      close('AreaShape_Compactness', k, o.compactness);
+      close('Location_Center_X', k, o.centroid_x);
+      close('Location_Center_Y', k, o.centroid_y);
+      close('AreaShape_BoundingBoxMinimum_X', k, o.bbox[0]);
+      close('AreaShape_BoundingBoxMinimum_Y', k, o.bbox[1]);
+      close('AreaShape_BoundingBoxMaximum_X', k, o.bbox[2]);
+      close('AreaShape_BoundingBoxMaximum_Y', k, o.bbox[3]);
+      if (o.perimeter > 0) close('AreaShape_FormFactor', k, (4 * Math.PI * o.area) / o.perimeter ** 2);
+    });
+  });
+
+  it('Feret diameters match rotating calipers on pixel centres; skimage max Feret is at most ~1.5 px larger', () => {
+    golden.objects.forEach((o, k) => {
+      close('AreaShape_MaxFeretDiameter', k, o.feret_max_centres);
+      close('AreaShape_MinFeretDiameter', k, o.feret_min_centres);
+      const d = o.feret_diameter_max_skimage - get('AreaShape_MaxFeretDiameter', k);
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThan(1.5);
+    });
+  });
+
+  it('intensity columns match regionprops/numpy to 1e-9 relative', () => {
+    golden.objects.forEach((o, k) => {
+      const d = o.dna;
+      close('Intensity_IntegratedIntensity_DNA', k, d.integrated!);
+      close('Intensity_MeanIntensity_DNA', k, d.mean!);
+      close('Intensity_StdIntensity_DNA', k, d.std!);
+      close('Intensity_MinIntensity_DNA', k, d.min!);
+      close('Intensity_MaxIntensity_DNA', k, d.max!);
+      close('Intensity_MedianIntensity_DNA', k, d.median!);
+      close('Intensity_LowerQuartileIntensity_DNA', k, d.lq!);
+      close('Intensity_UpperQuartileIntensity_DNA', k, d.uq!);
+      close('Intensity_MADIntensity_DNA', k, d.mad!);
+      close('Location_CenterMassIntensity_X_DNA', k, d.cm_x!);
+      close('Location_CenterMassIntensity_Y_DNA', k, d.cm_y!);
+      close('Intensity_MassDisplacement_DNA', k, d.mass_displacement!);
+      close('Intensity_IntegratedIntensityEdge_DNA', k, d.edge_integrated!);
+      close('Intensity_MeanIntensityEdge_DNA', k, d.edge_mean!);
+      close('Intensity_StdIntensityEdge_DNA', k, d.edge_std!);
+      close('Intensity_MinIntensityEdge_DNA', k, d.edge_min!);
+      close('Intensity_MaxIntensityEdge_DNA', k, d.edge_max!);
+      close('Intensity_MeanIntensity_ER', k, o.er_mean);
+    });
+  });
+
+  it('colocalisation: Pearson and Manders per object (NaN for a single pixel)', () => {
+    golden.objects.forEach((o, k) => {
+      close('Correlation_Pearson_DNA_ER', k, o.pearson_dna_er);
+      close('Correlation_Manders_DNA_ER', k, o.manders_dna_er);
+      close('Correlation_Manders_ER_DNA', k, o.manders_er_dna);
+    });
+  });
+});
+
+describe('measureObjects edge cases', () => {
+  it('no objects gives a table with columns and zero rows', () => {
+    const empty: Labels = { width: 4, height: 3, data: new Int32Array(12), count: 0 };
+    const t = measureObjects(empty, { DNA: { width: 4, height: 3, data: new Uint8Array(12), bitDepth: 8 } });
+    expect(t.rows).toHaveLength(0);
+    expect(t.columns).toContain('Intensity_MeanIntensity_DNA');
+  });
+
+  it('adds µm columns when the pixel size is known, keeping pixel columns', () => {
+    const t = measureObjects(labels, {}, { pixelSizeUm: 0.5 });
+    const a = tableColumn(t, 'AreaShape_Area')!;
+    const aum = tableColumn(t, 'AreaShape_Area_um2')!;
+    expect(aum[0]).toBeCloseTo(a[0]! * 0.25, 12);
+    expect(tableColumn(t, 'AreaShape_MajorAxisLength_um')![1]).toBeCloseTo(tableColumn(t, 'AreaShape_MajorAxisLength')![1]! * 0.5, 12);
+  });
+
+  it('refuses a channel of another size with a fix-it message', () => {
+    try {
+      measureObjects(labels, { DNA: { width: 3, height: 3, data: new Uint8Array(9), bitDepth: 8 } });
+      expect.unreachable();
+    } catch (e) {
+      expect(String(e)).toMatch(/channel DNA is 3x3 but the labels are 90x72/);
+      expect((e as UserError).hint).toMatch(/pair each label image/);
+    }
+  });
+
+  it('parents and children counts by largest overlap', () => {
+    const w = 6;
+    const cells: Labels = { width: w, height: 1, data: Int32Array.from([1, 1, 1, 2, 2, 2]), count: 2 };
+    const nuclei: Labels = { width: w, height: 1, data: Int32Array.from([0, 1, 0, 0, 2, 3]), count: 3 };
+    const tc = measureObjects(cells, {}, { objectName: 'Cells', children: [{ name: 'Nuclei', labels: nuclei }] });
+    expect(tableColumn(tc, 'Children_Nuclei_Count')).toEqual([1, 2]);
+    const tn = measureObjects(nuclei, {}, { parent: { name: 'Cells', labels: cells } });
+    expect(tableColumn(tn, 'Parent_Cells')).toEqual([1, 2, 2]);
+  });
+
+  it('does not modify its inputs', () => {
+    const before = labels.data.slice();
+    measureObjects(labels, { DNA: plane(golden.dna) });
+    expect(labels.data).toEqual(before);
+  });
+});
