@@ -1,0 +1,166 @@
+/**
+ * Background subtraction for images whose background is uneven (dark-field fluorescence: objects
+ * brighter than the background).
+ *
+ * - 'rolling-ball': the background is where a ball of `radius` pixels (height in intensity units equal to
+ *   its radius), pushed up from below, touches the intensity surface; as skimage.restoration.rolling_ball
+ *   (0.19) with its default ball kernel and no pre-smoothing. For radius <= 10 the result equals scikit-image's;
+ *   for larger radii the ball rolls on an image shrunk by taking the minimum of s x s blocks (s = 2 up to
+ *   radius 30, 4 up to 100, else 8, ImageJ's shrink factors) and the background is interpolated back
+ *   bilinearly, which costs 1/s⁴ of the exact computation and moves the background by a few grey levels.
+ * - 'tophat': white top-hat, the image minus its grey opening with disk(radius)
+ *   (skimage.morphology.white_tophat): removes everything wider than the disc.
+ *
+ * Integer results are clipped at 0 and keep the input's type; float stays float.
+ *
+ * @see S.R. Sternberg, "Biomedical image processing", Computer 16(1):22-34 (1983).
+ * @see ImageJ Process > Subtract Background (BackgroundSubtracter.java), for the shrink factors.
+ */
+import { UserError } from '../errors.js';
+import type { Plane, PlaneData } from '../types.js';
+import { greyOpen } from './morphology.js';
+
+export interface BackgroundOptions {
+  method: 'rolling-ball' | 'tophat';
+  /** Ball or disc radius in pixels; larger than the largest object (e.g. 2-3 object radii). */
+  radius: number;
+}
+
+function checkRadius(r: number): void {
+  if (!(r > 0) || !Number.isFinite(r)) {
+    throw new UserError(`background radius must be a positive number of pixels, got ${r}`, 'use a radius larger than the objects, e.g. 50');
+  }
+}
+
+/** ImageJ's shrink factor for a rolling ball of this radius. */
+export function rollingBallShrink(radius: number): number {
+  return radius <= 10 ? 1 : radius <= 30 ? 2 : radius <= 100 ? 4 : 8;
+}
+
+/**
+ * Rolling-ball erosion of a w x h raster: bg(p) = min over offsets o with |o| s <= r of
+ * src(p + o) + r - sqrt(r² - (|o| s)²), offsets outside the raster ignored. `s` is the pixel size in
+ * units of the radius (1 when not shrunk).
+ */
+function rollBall(src: Float64Array, w: number, h: number, r: number, s: number): Float64Array {
+  const reach = Math.ceil(r / s);
+  // row dy of the ball: half-width and the cost of each dx
+  const half = new Int32Array(reach + 1);
+  const cost: Float64Array[] = [];
+  for (let dy = 0; dy <= reach; dy++) {
+    const ry2 = r * r - dy * s * (dy * s);
+    const hw = ry2 >= 0 ? Math.floor(Math.sqrt(ry2) / s + 1e-9) : -1;
+    half[dy] = hw;
+    const c = new Float64Array(Math.max(0, 2 * hw + 1));
+    for (let dx = -hw; dx <= hw; dx++) {
+      const d2 = (dx * s) ** 2 + (dy * s) ** 2;
+      c[dx + hw] = r - Math.sqrt(Math.max(0, r * r - d2));
+    }
+    cost.push(c);
+  }
+  const out = new Float64Array(w * h);
+  out.fill(Number.POSITIVE_INFINITY);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    for (let dy = -reach; dy <= reach; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= h) continue;
+      const hw = half[Math.abs(dy)]!;
+      if (hw < 0) continue;
+      const c = cost[Math.abs(dy)]!;
+      const ro = yy * w;
+      for (let x = 0; x < w; x++) {
+        const x0 = Math.max(x - hw, 0);
+        const x1 = x + hw >= w ? w - 1 : x + hw;
+        let best = out[o + x]!;
+        for (let xx = x0; xx <= x1; xx++) {
+          const v = src[ro + xx]! + c[xx - x + hw]!;
+          if (v < best) best = v;
+        }
+        out[o + x] = best;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The rolling-ball background of `plane` (Float64Array, row-major, not truncated).
+ * Equals skimage.restoration.rolling_ball(image, radius) for radius <= 10 (before its cast back to an integer type).
+ */
+export function rollingBallBackground(plane: Plane, radius: number): Float64Array {
+  checkRadius(radius);
+  const { width: w, height: h, data } = plane;
+  const s = rollingBallShrink(radius);
+  if (s === 1) return rollBall(Float64Array.from(data), w, h, radius, 1);
+  // shrink by the minimum of s x s blocks
+  const sw = Math.ceil(w / s);
+  const sh = Math.ceil(h / s);
+  const small = new Float64Array(sw * sh).fill(Number.POSITIVE_INFINITY);
+  for (let y = 0; y < h; y++) {
+    const so = Math.floor(y / s) * sw;
+    for (let x = 0; x < w; x++) {
+      const v = data[y * w + x]!;
+      const k = so + Math.floor(x / s);
+      if (v < small[k]!) small[k] = v;
+    }
+  }
+  const bgSmall = rollBall(small, sw, sh, radius, s);
+  // bilinear interpolation back, block centres at (i + 0.5) s - 0.5
+  const out = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let fy = (y + 0.5) / s - 0.5;
+    if (fy < 0) fy = 0;
+    if (fy > sh - 1) fy = sh - 1;
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(sh - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let x = 0; x < w; x++) {
+      let fx = (x + 0.5) / s - 0.5;
+      if (fx < 0) fx = 0;
+      if (fx > sw - 1) fx = sw - 1;
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(sw - 1, x0 + 1);
+      const tx = fx - x0;
+      const top = bgSmall[y0 * sw + x0]! * (1 - tx) + bgSmall[y0 * sw + x1]! * tx;
+      const bot = bgSmall[y1 * sw + x0]! * (1 - tx) + bgSmall[y1 * sw + x1]! * tx;
+      const b = top * (1 - ty) + bot * ty;
+      const v = data[y * w + x]!;
+      out[y * w + x] = Math.min(b, v); // the background never exceeds the image
+    }
+  }
+  return out;
+}
+
+/** `data - background`, clipped at 0 and cast to the input's type (integer backgrounds truncated as skimage casts them). */
+function subtract(plane: Plane, bg: ArrayLike<number>): Plane {
+  const { width, height, data } = plane;
+  const n = width * height;
+  let out: PlaneData;
+  if (data instanceof Float32Array) {
+    out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = data[i]! - bg[i]!;
+  } else {
+    out = data instanceof Uint8Array ? new Uint8Array(n) : new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const d = data[i]! - Math.floor(bg[i]!);
+      out[i] = Math.max(d, 0);
+    }
+  }
+  return { width, height, data: out, bitDepth: plane.bitDepth };
+}
+
+/**
+ * Subtract an uneven background (see file comment for the two methods). Returns a new plane of the
+ * input's type and bit depth; the input is not changed.
+ */
+export function subtractBackground(plane: Plane, o: BackgroundOptions): Plane {
+  checkRadius(o.radius);
+  if (o.method === 'tophat') {
+    const r = Math.round(o.radius);
+    const opened = greyOpen(plane.data, plane.width, plane.height, r);
+    return subtract(plane, opened);
+  }
+  if (o.method === 'rolling-ball') return subtract(plane, rollingBallBackground(plane, o.radius));
+  throw new UserError(`unknown background method "${String(o.method)}"`, "use 'rolling-ball' or 'tophat'");
+}
