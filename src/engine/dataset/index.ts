@@ -2,6 +2,8 @@
  * The dataset layer: scanning folders (naming presets, image sets, problems), plate maps,
  * representative subsets and the demo plate. The wizard finds these functions by name.
  */
+
+export * from './demo.js';
 export * from './group.js';
 export * from './platemap.js';
 export * from './presets.js';

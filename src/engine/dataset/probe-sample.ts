@@ -98,7 +98,7 @@ export async function probeSample(
       hint: 'fine if they come from different acquisitions; object counts per image are then not comparable, use densities',
       examples: [],
     });
-  if (Object.keys(out.bitDepths).length > 1 || Object.keys(out.significantBits).length > 2)
+  if (Object.keys(out.bitDepths).length > 1)
     out.problems.push({
       code: 'mixed-bit-depth',
       level: 'warn',
