@@ -1,0 +1,61 @@
+/**
+ * The software environment for the methods record: ScopePilot, Node.js, the platform, and the
+ * exact version of each engine library (read from their package.json files, and libvips from
+ * sharp). A run records these in run.json; the methods record prefers those (the versions that
+ * actually produced the results) and falls back to this process's environment.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { arch, cpus, platform, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VERSION } from '../../version.js';
+
+/** Engine libraries whose versions decide results or outputs. */
+export const ENGINE_LIBRARIES = ['sharp', 'geotiff', 'zod', '@duckdb/node-api', 'vega', 'vega-lite', 'onnxruntime-node'] as const;
+
+/** Version of an installed package, found by walking up to node_modules from this file; undefined if absent. */
+export function packageVersion(name: string): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const p = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(p)) {
+      try {
+        return (JSON.parse(readFileSync(p, 'utf8')) as { version?: string }).version;
+      } catch {
+        return undefined;
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/**
+ * The current environment as name -> version: scopepilot, node, platform (os/arch/release), cpu,
+ * each engine library, and libvips (via sharp, when it loads). Keys are stable.
+ */
+export async function currentEnvironment(): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    scopepilot: VERSION,
+    node: process.version,
+    platform: `${platform()} ${release()} ${arch()}`,
+  };
+  const cpu = cpus()[0]?.model;
+  if (cpu) env.cpu = cpu.trim();
+  for (const lib of ENGINE_LIBRARIES) {
+    const v = packageVersion(lib);
+    if (v) env[lib] = v;
+  }
+  try {
+    const sharp = (await import('sharp')) as unknown as {
+      default?: { versions?: Record<string, string> };
+      versions?: Record<string, string>;
+    };
+    const vips = (sharp.default?.versions ?? sharp.versions)?.vips;
+    if (vips) env.libvips = vips;
+  } catch {
+    // sharp not loadable here: libvips version unknown
+  }
+  return env;
+}

@@ -1,0 +1,167 @@
+/**
+ * Facts about a finished (or partial) run, read from its output folder: how many image sets
+ * were analysed, which failed and why, QC levels and exclusions, what the size and border
+ * filters removed, resolved per-image parameters, dates and versions from run.json.
+ * Column names are matched case-insensitively against the names the runner writes, so a
+ * renamed column degrades to "not recorded" instead of a wrong number.
+ */
+import type { CsvTable, OutputFolder } from '../results/stats-tables.js';
+
+/** Index of the first column whose name matches one of `names` (case-insensitive), or -1. */
+export function findColumn(t: CsvTable | undefined, ...names: string[]): number {
+  if (!t) return -1;
+  const lower = t.columns.map((c) => c.toLowerCase());
+  for (const n of names) {
+    const j = lower.indexOf(n.toLowerCase());
+    if (j >= 0) return j;
+  }
+  return -1;
+}
+
+/** Cell of row `r` at column `j` ('' when the column is missing). */
+export function cellAt(r: string[], j: number): string {
+  return j >= 0 ? (r[j] ?? '') : '';
+}
+
+export interface RunFacts {
+  /** Rows of images.csv (image sets with results). */
+  imagesAnalysed?: number;
+  /** Image sets excluded at QC or by the user, with the reason. */
+  excluded: { id: string; reason: string }[];
+  /** Image sets that failed (failures.csv). */
+  failures: { id: string; stage?: string; reason: string }[];
+  /** QC verdicts per worst level over image sets (qc.csv). */
+  qcLevels?: { ok: number; warn: number; fail: number };
+  /** Objects removed by the filters, summed over images (when images.csv records them). */
+  discarded?: { small?: number; large?: number; border?: number };
+  /** Total objects (Count_Nuclei summed, or objects.csv rows). */
+  objects?: number;
+  /** Range of per-image final thresholds (Threshold_FinalThreshold_*). */
+  thresholdRange?: { min: number; max: number; column: string };
+  /** Other resolved per-image parameters, as min-max ranges (e.g. estimated diameter). */
+  resolved: Record<string, { min: number; max: number }>;
+  /** From run.json. */
+  startedAt?: string;
+  finishedAt?: string;
+  versions?: Record<string, string>;
+  /** Previews and labels written (for "example data"). */
+  hasPreviews?: boolean;
+  hasLabels?: boolean;
+}
+
+function sumColumn(t: CsvTable, j: number): number {
+  let s = 0;
+  for (const r of t.rows) {
+    const v = Number(r[j]);
+    if (Number.isFinite(v)) s += v;
+  }
+  return s;
+}
+
+function rangeOf(t: CsvTable, j: number): { min: number; max: number } | undefined {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const r of t.rows) {
+    const s = r[j];
+    if (s === undefined || s === '') continue;
+    const v = Number(s);
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min <= max ? { min, max } : undefined;
+}
+
+function idOf(t: CsvTable, r: string[]): string {
+  const j = findColumn(t, 'ImageSetId', 'ImageSet', 'id', 'Metadata_ImageSet', 'ImageNumber', 'file', 'path');
+  return cellAt(r, j) || '?';
+}
+
+function stringRecord(v: unknown): Record<string, string> | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x === 'string' || typeof x === 'number') out[k] = String(x);
+    else if (x && typeof x === 'object')
+      for (const [k2, y] of Object.entries(x as Record<string, unknown>))
+        if (typeof y === 'string' || typeof y === 'number') out[`${k}.${k2}`] = String(y);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Gather what the output folder says about the run. Never throws on missing files. */
+export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLabels?: boolean } = {}): RunFacts {
+  const facts: RunFacts = { excluded: [], failures: [], resolved: {}, ...extra };
+  const img = f.images;
+  if (img) {
+    facts.imagesAnalysed = img.rows.length;
+    const cnt = img.columns.findIndex((c) => /^Count_Nuclei$/i.test(c));
+    const anyCount = cnt >= 0 ? cnt : img.columns.findIndex((c) => /^Count_/.test(c));
+    if (anyCount >= 0) facts.objects = sumColumn(img, anyCount);
+    const thr = img.columns.findIndex((c) => /^Threshold_FinalThreshold/i.test(c));
+    if (thr >= 0) {
+      const r = rangeOf(img, thr);
+      if (r) facts.thresholdRange = { ...r, column: img.columns[thr]! };
+    }
+    const discarded: NonNullable<RunFacts['discarded']> = {};
+    for (const [key, re] of [
+      ['small', /discard.*small|small.*discard|removed.*small/i],
+      ['large', /discard.*large|large.*discard|removed.*large/i],
+      ['border', /discard.*border|border.*discard|removed.*border/i],
+    ] as const) {
+      const j = img.columns.findIndex((c) => re.test(c));
+      if (j >= 0) discarded[key] = sumColumn(img, j);
+    }
+    if (Object.keys(discarded).length) facts.discarded = discarded;
+    for (let j = 0; j < img.columns.length; j++) {
+      const c = img.columns[j]!;
+      if (/^(Segment|Param)_|EstimatedDiameter|Diameter_|SmoothingSigma/i.test(c)) {
+        const r = rangeOf(img, j);
+        if (r) facts.resolved[c] = r;
+      }
+    }
+    const st = findColumn(img, 'Status', 'QC_Status');
+    if (st >= 0)
+      for (const r of img.rows)
+        if (/excluded/i.test(cellAt(r, st)))
+          facts.excluded.push({ id: idOf(img, r), reason: cellAt(r, findColumn(img, 'Reason', 'QC_Reason')) });
+  }
+  if (facts.objects === undefined && f.objects) facts.objects = f.objects.total;
+  const qc = f.qc;
+  if (qc) {
+    const lv = findColumn(qc, 'QC_Worst', 'Worst', 'QC_Level', 'Level', 'qc');
+    const ex = findColumn(qc, 'QC_Excluded', 'Excluded', 'Status');
+    const why = findColumn(qc, 'QC_Reason', 'Reason', 'QC_Message', 'Message', 'Messages');
+    if (lv >= 0) {
+      const levels = { ok: 0, warn: 0, fail: 0 };
+      for (const r of qc.rows) {
+        const l = cellAt(r, lv).toLowerCase();
+        if (l === 'ok' || l === 'warn' || l === 'fail') levels[l]++;
+      }
+      facts.qcLevels = levels;
+    }
+    if (ex >= 0 && facts.excluded.length === 0)
+      for (const r of qc.rows) {
+        const v = cellAt(r, ex).toLowerCase();
+        if (v === 'true' || v === '1' || v === 'yes' || v === 'excluded') facts.excluded.push({ id: idOf(qc, r), reason: cellAt(r, why) });
+      }
+  }
+  const fl = f.failures;
+  if (fl) {
+    const why = findColumn(fl, 'Reason', 'Error', 'Message');
+    const stage = findColumn(fl, 'Stage');
+    for (const r of fl.rows) {
+      const item: RunFacts['failures'][number] = { id: idOf(fl, r), reason: cellAt(r, why) };
+      if (stage >= 0) item.stage = cellAt(r, stage);
+      facts.failures.push(item);
+    }
+  }
+  const run = f.run;
+  if (run) {
+    for (const k of ['startedAt', 'finishedAt'] as const) if (typeof run[k] === 'string') facts[k] = run[k] as string;
+    if (!facts.finishedAt && typeof run.endedAt === 'string') facts.finishedAt = run.endedAt;
+    const v = stringRecord(run.versions ?? run.environment ?? run.software);
+    if (v) facts.versions = v;
+  }
+  return facts;
+}

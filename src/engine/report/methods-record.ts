@@ -1,0 +1,321 @@
+/**
+ * The methods record as data (methods.json): software, data, question, every stage in order of
+ * operations with its parameters and citations, QC and exclusions, size-filter losses,
+ * statistics, validation, blinding, limitations, the reporting checklist and the paragraph.
+ * Built by a pure function from the recipe, the wizard's context and the run's facts, so the
+ * same inputs give the same record byte for byte (no clock is read here).
+ */
+import type { Recipe } from '../pipeline/recipe.js';
+import { RECIPE_VERSION } from '../pipeline/recipe.js';
+import { buildChecklist, type ChecklistItem } from './checklist.js';
+import { CITATIONS, THRESHOLD_NAMES } from './citations.js';
+import type { RunFacts } from './facts.js';
+import { methodsParagraph } from './paragraph.js';
+import { type DecisionLike, type MethodsParam, otherDecisions, recipeParameters } from './params.js';
+
+export interface MethodsStage {
+  id: 'qc' | 'preprocess' | 'objects' | 'measure' | 'statistics' | 'model';
+  title: string;
+  /** What the stage does with these settings, in plain words. */
+  summary: string;
+  params: MethodsParam[];
+  /** Keys into CITATIONS. */
+  citations: string[];
+}
+
+/** What the wizard passes as `context` (all optional; read defensively). */
+export interface MethodsContext {
+  wizard?: { values?: Record<string, Record<string, unknown>>; excluded?: Record<string, string>; subset?: string[] };
+  session?: {
+    revealedAt?: string[];
+    demo?: boolean;
+    input?: string;
+    template?: { name?: string };
+    values?: Record<string, Record<string, unknown>>;
+  };
+  scan?: {
+    imageSetCount?: number;
+    plates?: string[];
+    channels?: string[];
+    wells?: unknown[];
+    format?: string;
+    bitDepth?: number;
+    pixelSizeUm?: number;
+    plateMapPath?: string;
+    conditions?: string[];
+    presetName?: string;
+  };
+  pilot?: string[];
+  /** A ground-truth check (wizard objects step or `scopepilot validate`). */
+  validation?: { images?: number; f1?: number; countErrorPct?: number; apDsb?: number };
+  /** Statistics results in words (from summarise), when computed. */
+  statistics?: { lines?: string[]; tolerance?: string };
+  /** The thresholds registry entry for the recipe's method, when loaded. */
+  threshold?: { name?: string; citation?: string };
+}
+
+export interface MethodsRecord {
+  format: 'scopepilot-methods';
+  formatVersion: 1;
+  software: { versions: Record<string, string>; source: 'run.json' | 'this process'; recipeVersion: number };
+  /** When the run started/finished (from run.json only; absent otherwise). */
+  date?: { startedAt?: string; finishedAt?: string };
+  data: {
+    pattern?: string;
+    preset?: string;
+    plateMap?: string;
+    channels: { dna: string; marker?: string; cell?: string };
+    pixelSizeUm?: number;
+    format?: string;
+    bitDepth?: number;
+    imageSets?: number;
+    plates?: string[];
+    conditions?: string[];
+    /** REMBI-style metadata given by the user or a facility template (id -> value). */
+    metadata: Record<string, string>;
+  };
+  question: Recipe['question'];
+  stages: MethodsStage[];
+  /** Every recipe parameter (input, question, stages, statistics) with its source. */
+  parameters: MethodsParam[];
+  subset: { ids: string[]; how: string };
+  qc: {
+    policy: string;
+    imagesAnalysed?: number;
+    levels?: { ok: number; warn: number; fail: number };
+    excluded: { id: string; reason: string }[];
+    failed: number;
+    failures: { id: string; stage?: string; reason: string }[];
+  };
+  sizeFilter: { discarded?: { small?: number; large?: number; border?: number }; caveat: string };
+  statistics: Recipe['statistics'] & { lines: string[]; tolerance?: string };
+  validation?: { summary: string; images?: number; f1?: number; countErrorPct?: number; apDsb?: number };
+  blinding: { known: boolean; text: string };
+  objects?: number;
+  outputs: { previews: boolean; labels: boolean };
+  decisions: DecisionLike[];
+  limitations: string[];
+  references: string[];
+  checklist: ChecklistItem[];
+  paragraph: string;
+}
+
+export interface MethodsInput {
+  recipe: Recipe;
+  context: MethodsContext;
+  facts: RunFacts;
+  /** Versions of this process (used when run.json has none). */
+  environment: Record<string, string>;
+}
+
+const REMBI_KEYS = [
+  'organism',
+  'cellLine',
+  'specimen',
+  'stain',
+  'fixation',
+  'microscope',
+  'objective',
+  'na',
+  'camera',
+  'facility',
+  'study',
+];
+
+function metadataOf(ctx: MethodsContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const src of [ctx.session?.values?.data, ctx.session?.values?.question, ctx.wizard?.values?.data]) {
+    if (!src) continue;
+    for (const [k, v] of Object.entries(src)) {
+      const key = REMBI_KEYS.find((r) => r.toLowerCase() === k.toLowerCase().replace(/[-_ ]/g, ''));
+      if (key && (typeof v === 'string' || typeof v === 'number') && String(v).trim()) out[key] = String(v).trim();
+    }
+  }
+  return out;
+}
+
+function byPrefix(params: MethodsParam[], prefix: string): MethodsParam[] {
+  return params.filter((p) => p.path.startsWith(prefix));
+}
+
+function stagesOf(recipe: Recipe, params: MethodsParam[], ctx: MethodsContext, facts: RunFacts): MethodsStage[] {
+  const s = recipe.stages;
+  const n = s.objects.nuclei;
+  const thrName = ctx.threshold?.name ?? THRESHOLD_NAMES[n.threshold] ?? n.threshold;
+  const stages: MethodsStage[] = [];
+  const rules = Object.entries(s.qc.rules);
+  stages.push({
+    id: 'qc',
+    title: 'Image quality control',
+    summary: s.qc.enabled
+      ? `Each image set was checked for focus, saturation, emptiness and outlying intensity (absolute rules${rules.length ? `: ${rules.map(([k, v]) => `${k} ${v}`).join(', ')}` : ' at their defaults'}, plus robust z-score outliers over the data set). Policy: ${s.qc.policy === 'exclude-fail' ? 'images with a failing verdict were excluded' : s.qc.policy === 'exclude-warn' ? 'images with a failing or doubtful verdict were excluded' : 'no image was excluded; verdicts were recorded only'}.`
+      : 'Quality control was switched off; every image set was analysed.',
+    params: byPrefix(params, 'stages.qc.'),
+    citations: [],
+  });
+  const bg: string = s.preprocess.background;
+  const sm = s.preprocess.smoothing;
+  stages.push({
+    id: 'preprocess',
+    title: 'Preprocessing (for object finding only)',
+    summary: `${bg === 'none' ? 'No background subtraction' : bg === 'auto' ? 'Background subtraction chosen per image from the nucleus size' : `Background was subtracted (${bg === 'rolling-ball' ? 'rolling ball' : 'white top-hat'})`}; the DNA channel was smoothed with a Gaussian filter (sigma ${sm === 'auto' ? 'scaled to the nucleus diameter' : `${sm} px`}). Measurements use the raw, uncorrected pixel values.`,
+    params: byPrefix(params, 'stages.preprocess.'),
+    citations: ['gaussian', ...(bg === 'rolling-ball' ? ['rollingBall'] : bg === 'tophat' ? ['tophat'] : [])],
+  });
+  const size =
+    n.sizeFilter === 'off'
+      ? 'no size filter was applied'
+      : `objects smaller than ${n.minDiameter !== undefined ? `${n.minDiameter} px` : '0.4 x the nucleus diameter'} across${n.maxDiameter !== undefined ? ` or larger than ${n.maxDiameter} px across` : ''} were discarded`;
+  const thr = facts.thresholdRange ? ` (per-image thresholds ${fmt(facts.thresholdRange.min)} to ${fmt(facts.thresholdRange.max)})` : '';
+  stages.push({
+    id: 'objects',
+    title: 'Object finding (nuclei)',
+    summary: `Nuclei in the ${recipe.input.channels.dna} channel were found by global thresholding with the ${thrName} method${thr} (foreground above the threshold)${n.fillHoles ? ', holes were filled' : ''}, ${n.declump === 'shape' ? 'touching nuclei were split by a marker-controlled watershed on the distance transform' : n.declump === 'intensity' ? 'touching nuclei were split by a watershed on the smoothed intensity' : 'touching nuclei were not split'}; ${size}${n.clearBorder ? '; nuclei touching the image edge were removed' : ''}. Nucleus diameter: ${n.diameter === 'auto' ? 'estimated from the images' : `${n.diameter} px`}.${s.objects.cells !== 'none' ? ` Cells were ${s.objects.cells === 'propagate' ? `grown from the nuclei by propagation on the ${recipe.input.channels.cell ?? recipe.input.channels.marker ?? 'marker'} channel` : `approximated by expanding each nucleus by ${s.objects.expandPx ?? '?'} px`}; cytoplasm = cell minus nucleus.` : ''}`,
+    params: byPrefix(params, 'stages.objects.'),
+    citations: objectCitations(n, s.objects.cells, ctx.threshold?.citation !== undefined),
+  });
+  const m = s.measure;
+  const mods = [m.shape && 'shape (AreaShape)', m.intensity && 'intensity', m.texture && 'texture', m.coloc && 'colocalisation'].filter(
+    Boolean,
+  );
+  stages.push({
+    id: 'measure',
+    title: 'Measurements',
+    summary: `Per object: ${mods.join(', ') || 'none'}, named after CellProfiler's conventions; per image: object counts and means. Sizes in pixels${recipe.input.pixelSizeUm ? ` (and µm at ${recipe.input.pixelSizeUm} µm/px)` : ''}.`,
+    params: byPrefix(params, 'stages.measure.'),
+    citations: ['cellprofiler'],
+  });
+  const st = recipe.statistics;
+  stages.push({
+    id: 'statistics',
+    title: 'Statistics',
+    summary: `Objects were averaged per image, images per well, and compared at the level of the ${st.unit}${st.unit === 'object' ? ' (objects treated as independent replicates, as requested: this overstates confidence)' : ''}; normalisation: ${st.normalisation === 'none' ? 'none' : st.normalisation === 'percent-of-control' ? "percent of the plate's control median" : "robust z-score against the plate's controls (median and MAD)"}. Effects versus control: difference, fold change, Hedges' g, 95% bootstrap confidence interval (seeded), Welch's t-test.`,
+    params: byPrefix(params, 'statistics.'),
+    citations: ['bootstrap', 'welch', 'hedges', ...(st.normalisation === 'robust-z' ? ['robustZ'] : []), 'lazic'],
+  });
+  return stages;
+}
+
+function objectCitations(n: Recipe['stages']['objects']['nuclei'], cells: string, registry: boolean): string[] {
+  const c: string[] = [registry ? 'threshold' : String(n.threshold)];
+  if (n.declump !== 'none') c.push('watershed');
+  if (n.declump === 'shape') c.push('edt');
+  if (cells === 'propagate') c.push('propagate');
+  return c;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toPrecision(4).replace(/\.?0+$/, '');
+}
+
+/** Build the methods record. Pure: same input, same record. */
+export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
+  const { recipe, context: ctx, facts } = input;
+  const params = recipeParameters(recipe);
+  const stages = stagesOf(recipe, params, ctx, facts);
+  const versions = facts.versions && Object.keys(facts.versions).length ? facts.versions : input.environment;
+  const scan = ctx.scan ?? {};
+  const data: MethodsRecord['data'] = { channels: { ...recipe.input.channels }, metadata: metadataOf(ctx) };
+  if (recipe.input.pattern) data.pattern = recipe.input.pattern;
+  if (recipe.input.preset ?? scan.presetName) data.preset = recipe.input.preset ?? scan.presetName;
+  if (recipe.input.plateMap ?? scan.plateMapPath) data.plateMap = recipe.input.plateMap ?? scan.plateMapPath;
+  const px = recipe.input.pixelSizeUm ?? scan.pixelSizeUm;
+  if (px) data.pixelSizeUm = px;
+  if (scan.format) data.format = scan.format;
+  if (scan.bitDepth) data.bitDepth = scan.bitDepth;
+  const nSets = scan.imageSetCount ?? facts.imagesAnalysed;
+  if (nSets !== undefined) data.imageSets = nSets;
+  if (scan.plates?.length) data.plates = [...scan.plates];
+  if (scan.conditions?.length) data.conditions = [...scan.conditions];
+
+  const excluded = [...facts.excluded];
+  for (const [id, reason] of Object.entries(recipe.stages.qc.exclude))
+    if (!excluded.some((e) => e.id === id)) excluded.push({ id, reason: `excluded by the user: ${reason}` });
+  for (const [id, reason] of Object.entries(ctx.wizard?.excluded ?? {}))
+    if (!excluded.some((e) => e.id === id)) excluded.push({ id, reason });
+  excluded.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const revealed = ctx.session?.revealedAt;
+  const blinding =
+    revealed === undefined
+      ? { known: false, text: 'not recorded (recipe written outside the wizard)' }
+      : revealed.length === 0
+        ? {
+            known: true,
+            text: 'quality control and object-finding parameters were judged without showing which condition each image belongs to',
+          }
+        : { known: true, text: `the user revealed the conditions while judging at: ${revealed.join(', ')} (blinding broken there)` };
+
+  const v = ctx.validation;
+  let validation: MethodsRecord['validation'];
+  if (v && (v.f1 !== undefined || v.countErrorPct !== undefined)) {
+    const parts = [
+      v.images !== undefined ? `${v.images} images` : '',
+      v.f1 !== undefined ? `F1 ${v.f1.toFixed(3)} at IoU 0.5` : '',
+      v.apDsb !== undefined ? `DSB AP ${v.apDsb.toFixed(3)}` : '',
+      v.countErrorPct !== undefined ? `count error ${v.countErrorPct.toFixed(1)}%` : '',
+    ].filter(Boolean);
+    validation = { summary: `compared with hand-made labels: ${parts.join(', ')}`, ...v };
+  }
+
+  const tolerated = recipe.question.toleratedErrorPct;
+  const limitations = [
+    recipe.stages.objects.nuclei.sizeFilter === 'off'
+      ? 'No size filter: debris and clumps were counted as nuclei.'
+      : 'Objects outside the size limits were not counted, so the results do not show whether a condition produces such objects (e.g. fragmented or very large nuclei).',
+    'Images were analysed as 2D planes; 3D samples are represented by the planes given.',
+    excluded.length
+      ? `${excluded.length} image set(s) were excluded at quality control; effects are reported with and without them where computed.`
+      : 'No image set was excluded at quality control.',
+    ...(recipe.stages.objects.nuclei.clearBorder
+      ? ['Nuclei touching the image edge were removed, which under-counts large or edge-dense fields equally in all conditions.']
+      : []),
+    ...(validation ? [] : ['The segmentation was not compared with hand-made labels; it was checked by eye on the subset.']),
+    ...(tolerated !== undefined && validation?.countErrorPct !== undefined && validation.countErrorPct > tolerated
+      ? [`The measured count error (${validation.countErrorPct.toFixed(1)}%) is above the tolerated ${tolerated}%.`]
+      : []),
+  ];
+
+  const st = ctx.statistics;
+  const base: Omit<MethodsRecord, 'checklist' | 'paragraph'> = {
+    format: 'scopepilot-methods',
+    formatVersion: 1,
+    software: { versions, source: facts.versions ? 'run.json' : 'this process', recipeVersion: recipe.version ?? RECIPE_VERSION },
+    ...(facts.startedAt || facts.finishedAt ? { date: { startedAt: facts.startedAt, finishedAt: facts.finishedAt } } : {}),
+    data,
+    question: recipe.question,
+    stages,
+    parameters: params,
+    subset: {
+      ids: [...(recipe.subset.length ? recipe.subset : (ctx.wizard?.subset ?? []))],
+      how: 'chosen by ScopePilot to represent the whole experiment (spread over plates and conditions, including the extremes of brightness, density and focus), never the first files; parameters were tuned on these images',
+    },
+    qc: {
+      policy: recipe.stages.qc.policy,
+      ...(facts.imagesAnalysed !== undefined ? { imagesAnalysed: facts.imagesAnalysed } : {}),
+      ...(facts.qcLevels ? { levels: facts.qcLevels } : {}),
+      excluded,
+      failed: facts.failures.length,
+      failures: facts.failures,
+    },
+    sizeFilter: {
+      ...(facts.discarded ? { discarded: facts.discarded } : {}),
+      caveat: 'Objects outside the size limits were not counted, so the result does not show whether a condition produces such objects.',
+    },
+    statistics: { ...recipe.statistics, lines: [...(st?.lines ?? [])], ...(st?.tolerance ? { tolerance: st.tolerance } : {}) },
+    ...(validation ? { validation } : {}),
+    blinding,
+    ...(facts.objects !== undefined ? { objects: facts.objects } : {}),
+    outputs: { previews: facts.hasPreviews ?? false, labels: facts.hasLabels ?? false },
+    decisions: otherDecisions(recipe),
+    limitations,
+    references: [],
+  };
+  const keys = new Set<string>();
+  for (const s of stages) for (const c of s.citations) keys.add(c);
+  if (validation) keys.add('dsb');
+  for (const k of ['checklist', 'rembi', 'jost']) keys.add(k);
+  base.references = [...keys].map((k) => (k === 'threshold' ? (ctx.threshold?.citation ?? '') : (CITATIONS[k] ?? ''))).filter(Boolean);
+  const checklist = buildChecklist(base);
+  return { ...base, checklist, paragraph: methodsParagraph(base) };
+}

@@ -1,0 +1,226 @@
+/**
+ * Reading a run's output folder for statistics, the report and the methods record: the small
+ * tables (images.csv, qc.csv, failures.csv) are parsed whole; objects.csv is streamed and
+ * aggregated per image so that millions of objects never sit in memory as rows.
+ * Missing files are `undefined`, never an error: a folder from an older or partial run still
+ * gives whatever can be said about it.
+ */
+import { createReadStream } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** A parsed CSV: header names and string cells (empty string for a missing cell). */
+export interface CsvTable {
+  columns: string[];
+  rows: string[][];
+}
+
+/**
+ * Parse RFC 4180 CSV text (quoted fields, doubled quotes, newlines inside quotes, CRLF).
+ * The first record is the header. Short rows are padded with ''. A BOM is ignored.
+ */
+export function parseCsv(text: string): CsvTable {
+  const records: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const n = text.length;
+  for (; i < n; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      records.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    records.push(row);
+  }
+  const nonEmpty = records.filter((r) => !(r.length === 1 && r[0] === ''));
+  const columns = nonEmpty[0] ?? [];
+  const rows = nonEmpty
+    .slice(1)
+    .map((r) => (r.length >= columns.length ? r : [...r, ...new Array<string>(columns.length - r.length).fill('')]));
+  return { columns, rows };
+}
+
+/** Split one CSV line (no newline inside quotes) into cells. */
+export function splitCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  return parseCsv(`${line}\n`).columns;
+}
+
+/** Quote a cell when needed (comma, quote, newline, leading/trailing space). */
+export function csvCell(v: string | number | boolean | undefined | null): string {
+  if (v === undefined || v === null) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  return /[",\n\r]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A CSV document from a header and rows (LF line ends, trailing newline). */
+export function formatCsv(columns: string[], rows: (string | number | boolean | undefined | null)[][]): string {
+  return `${[columns.map(csvCell).join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\n')}\n`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parse a CSV file, or undefined when it does not exist. */
+export async function readCsvFile(path: string): Promise<CsvTable | undefined> {
+  if (!(await exists(path))) return undefined;
+  return parseCsv(await readFile(path, 'utf8'));
+}
+
+/** Parse a JSON file, or undefined when it does not exist. Invalid JSON throws. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  if (!(await exists(path))) return undefined;
+  return JSON.parse(await readFile(path, 'utf8')) as unknown;
+}
+
+/** Rows of a table as objects keyed by column name. */
+export function records(t: CsvTable): Record<string, string>[] {
+  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, j) => [c, r[j] ?? ''])));
+}
+
+/** Per-image aggregates of objects.csv: object count and the mean of each numeric column. */
+export interface ObjectAggregates {
+  /** Columns aggregated (numeric measurement columns, not ids or metadata). */
+  columns: string[];
+  /** ImageNumber -> { n, means (same order as columns) }. */
+  perImage: Map<string, { n: number; means: number[] }>;
+  /** Every object's AreaShape_Area (px), in file order, when that column exists. */
+  areas?: Float64Array;
+  /** Total objects read. */
+  total: number;
+}
+
+const ID_COLUMN = /^(ImageNumber|ObjectNumber|Metadata_.*|Parent_.*|Children_.*|ImageSetId|ImageSet|Object)$/;
+
+/**
+ * Stream objects.csv (one object per line, CellProfiler names) and aggregate per ImageNumber:
+ * the number of objects and the mean of every numeric measurement column. Empty and non-numeric
+ * cells are skipped (a mean over the objects that have a value). Also returns every
+ * AreaShape_Area for the size histogram. Memory: O(images x columns + objects) for areas only.
+ */
+export async function aggregateObjects(path: string): Promise<ObjectAggregates | undefined> {
+  if (!(await exists(path))) return undefined;
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  let header: string[] | undefined;
+  let cols: number[] = [];
+  let imageCol = -1;
+  let areaCol = -1;
+  const perImage = new Map<string, { n: number; sums: Float64Array; counts: Float64Array }>();
+  let areas = new Float64Array(1024);
+  let total = 0;
+  for await (const raw of lines) {
+    const line = header === undefined && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (line === '') continue;
+    const cells = splitCsvLine(line);
+    if (header === undefined) {
+      header = cells;
+      imageCol = header.indexOf('ImageNumber');
+      areaCol = header.indexOf('AreaShape_Area');
+      cols = header.map((c, j) => (ID_COLUMN.test(c) ? -1 : j)).filter((j) => j >= 0);
+      continue;
+    }
+    const key = imageCol >= 0 ? (cells[imageCol] ?? '') : '1';
+    let agg = perImage.get(key);
+    if (!agg) {
+      agg = { n: 0, sums: new Float64Array(cols.length), counts: new Float64Array(cols.length) };
+      perImage.set(key, agg);
+    }
+    agg.n++;
+    for (let k = 0; k < cols.length; k++) {
+      const s = cells[cols[k]!];
+      if (s === undefined || s === '') continue;
+      const v = Number(s);
+      if (!Number.isFinite(v)) continue;
+      agg.sums[k]! += v;
+      agg.counts[k]!++;
+    }
+    if (areaCol >= 0) {
+      const a = Number(cells[areaCol]);
+      if (Number.isFinite(a)) {
+        if (total >= areas.length) {
+          const grown = new Float64Array(areas.length * 2);
+          grown.set(areas);
+          areas = grown;
+        }
+        areas[total] = a;
+      }
+    }
+    total++;
+  }
+  const names = cols.map((j) => header![j]!);
+  // Columns with no numeric value anywhere (text) are dropped.
+  const keep = names.map((_, k) => [...perImage.values()].some((a) => a.counts[k]! > 0));
+  const out = new Map<string, { n: number; means: number[] }>();
+  for (const [img, a] of perImage) {
+    const means: number[] = [];
+    for (let k = 0; k < names.length; k++) if (keep[k]) means.push(a.counts[k]! > 0 ? a.sums[k]! / a.counts[k]! : Number.NaN);
+    out.set(img, { n: a.n, means });
+  }
+  return {
+    columns: names.filter((_, k) => keep[k]),
+    perImage: out,
+    areas: areaCol >= 0 ? areas.slice(0, total) : undefined,
+    total,
+  };
+}
+
+/** Everything of a run's output folder that statistics, report and methods read. */
+export interface OutputFolder {
+  dir: string;
+  recipe?: unknown;
+  run?: Record<string, unknown>;
+  images?: CsvTable;
+  qc?: CsvTable;
+  failures?: CsvTable;
+  objects?: ObjectAggregates;
+  validation?: Record<string, unknown>;
+}
+
+/** Read whatever of the standard outputs exist in `dir` (see ARCHITECTURE.md "Outputs of a run"). */
+export async function readOutputFolder(dir: string, o: { objects?: boolean } = {}): Promise<OutputFolder> {
+  const [recipe, run, images, qc, failures, validation] = await Promise.all([
+    readJsonFile(join(dir, 'recipe.json')),
+    readJsonFile(join(dir, 'run.json')),
+    readCsvFile(join(dir, 'images.csv')),
+    readCsvFile(join(dir, 'qc.csv')),
+    readCsvFile(join(dir, 'failures.csv')),
+    readJsonFile(join(dir, 'validation.json')),
+  ]);
+  const objects = o.objects === false ? undefined : await aggregateObjects(join(dir, 'objects.csv'));
+  return {
+    dir,
+    recipe,
+    run: run as Record<string, unknown> | undefined,
+    images,
+    qc,
+    failures,
+    objects,
+    validation: validation as Record<string, unknown> | undefined,
+  };
+}
