@@ -141,7 +141,8 @@ def core_ops(inputs):
     sm = sm + np.arange(h * w).reshape(h, w) * 1e-6
     sm = sm.astype(np.float32)
     fg = sm > filters.threshold_otsu(sm)
-    r = {'width': w, 'height': h, 'surface': flt(sm), 'mask': [int(v) for v in fg.ravel()]}
+    r = {'width': w, 'height': h, 'surface': flt(sm), 'mask': [int(v) for v in fg.ravel()],
+         'threshold': float(filters.threshold_otsu(sm))}
     for md in (2, 4):
         pk = peak_local_max(sm, min_distance=md, threshold_abs=float(filters.threshold_otsu(sm)),
                             exclude_border=False)
