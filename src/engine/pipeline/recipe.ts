@@ -69,9 +69,11 @@ export const QcStageSchema = z.strictObject({
   keep: z.record(z.string(), z.string()).default({}),
 });
 
-/** Corrections before objects are found (passed to segmentNuclei; measurements use the raw planes). */
+/** Corrections of the DNA channel before objects are found (measurements use the raw planes). */
 export const PreprocessStageSchema = z.strictObject({
-  background: z.enum(['none', 'rolling-ball', 'tophat', 'auto']).default('none'),
+  background: z.enum(['none', 'rolling-ball', 'tophat']).default('none'),
+  /** Rolling-ball / top-hat radius in pixels; default the nucleus diameter (50 px when it is 'auto'). */
+  backgroundRadius: z.number().positive().optional(),
   /** Gaussian sigma in pixels before thresholding, or 'auto' (from the diameter). */
   smoothing: z.union([z.number().min(0), z.literal('auto')]).default('auto'),
 });
@@ -79,15 +81,21 @@ export const PreprocessStageSchema = z.strictObject({
 /** Options of segmentNuclei (src/engine/segment/index.ts) for the primary objects. */
 export const NucleiSchema = z.strictObject({
   diameter: z.union([z.number().positive('must be a positive diameter in pixels'), z.literal('auto')]).default('auto'),
-  /** Threshold method id (ops/threshold/registry THRESHOLDS). */
-  threshold: nonEmpty.default('otsu'),
+  /** Threshold method id (ops/threshold/registry THRESHOLDS), or a number for a manual threshold. */
+  threshold: z.union([nonEmpty, z.number()]).default('otsu'),
+  /** Multiply the automatic threshold by this (CellProfiler's threshold correction factor). */
+  thresholdCorrection: z.number().positive().optional(),
   declump: z.enum(['shape', 'intensity', 'none']).default('shape'),
   /** auto: size limits from the diameter; off: keep every size. */
   sizeFilter: z.enum(['auto', 'off']).default('auto'),
   minDiameter: z.number().positive().optional(),
   maxDiameter: z.number().positive().optional(),
-  clearBorder: z.boolean().default(true),
+  /** Discard objects touching the image border (segmentNuclei's default: keep them). */
+  clearBorder: z.boolean().default(false),
   fillHoles: z.boolean().default(true),
+  /** Declumping fine-tuning (segmentNuclei defaults when absent). */
+  neckRatio: z.number().min(0).max(1).optional(),
+  seedSpacing: z.number().positive().optional(),
 });
 
 export const ObjectsStageSchema = z.strictObject({
@@ -234,8 +242,9 @@ export function parseRecipe(json: unknown): Recipe {
 }
 
 /**
- * The segmentNuclei options a recipe asks for (objects.nuclei + preprocess), as passed to
- * `segmentNuclei(plane, opts)`. sizeFilter 'off' removes the diameter-based size limits.
+ * The segmentNuclei options a recipe asks for (objects.nuclei + preprocess smoothing), as passed
+ * to `segmentNuclei(plane, opts)`. sizeFilter 'off' removes the diameter-based size limits.
+ * Background subtraction is applied before (see backgroundOptions).
  */
 export function segmentOptions(recipe: Recipe): Record<string, number | string | boolean> {
   const n = recipe.stages.objects.nuclei;
@@ -244,15 +253,22 @@ export function segmentOptions(recipe: Recipe): Record<string, number | string |
     threshold: n.threshold,
     declump: n.declump,
     smoothing: recipe.stages.preprocess.smoothing,
-    background: recipe.stages.preprocess.background,
     clearBorder: n.clearBorder,
     fillHoles: n.fillHoles,
   };
-  if (n.minDiameter !== undefined) o.minDiameter = n.minDiameter;
-  if (n.maxDiameter !== undefined) o.maxDiameter = n.maxDiameter;
+  for (const k of ['minDiameter', 'maxDiameter', 'thresholdCorrection', 'neckRatio', 'seedSpacing'] as const)
+    if (n[k] !== undefined) o[k] = n[k];
   if (n.sizeFilter === 'off') {
     o.minDiameter = 0;
     o.maxDiameter = Number.POSITIVE_INFINITY;
   }
   return o;
+}
+
+/** Background subtraction a recipe asks for, or undefined for none (radius in pixels). */
+export function backgroundOptions(recipe: Recipe): { method: 'rolling-ball' | 'tophat'; radius: number } | undefined {
+  const p = recipe.stages.preprocess;
+  if (p.background === 'none') return undefined;
+  const d = recipe.stages.objects.nuclei.diameter;
+  return { method: p.background, radius: p.backgroundRadius ?? (typeof d === 'number' ? d : 50) };
 }

@@ -21,7 +21,7 @@ describe('parseRecipe', () => {
     expect(r.stages.objects.nuclei).toMatchObject({ threshold: 'otsu', diameter: 'auto', declump: 'shape' });
     expect(r.stages.qc.policy).toBe('exclude-fail');
     expect(r.outputs.parquet).toBe(true);
-    expect(segmentOptions(r)).toMatchObject({ threshold: 'otsu', smoothing: 'auto', background: 'none' });
+    expect(segmentOptions(r)).toMatchObject({ threshold: 'otsu', smoothing: 'auto', declump: 'shape' });
   });
 
   it('accepts JSON text and keeps the wizard decisions and extra context', () => {

@@ -1,0 +1,169 @@
+/**
+ * Checkpoints: one small JSON file per finished image set (OUT/checkpoints/<name>.json), written
+ * atomically after its label image and preview. Its presence (with the same recipe hash) means
+ * "this image set is done"; the result tables are merged from checkpoints in image-number
+ * order, so the tables do not depend on worker count, order, shards or interruptions.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
+import { writeLabelTiff } from '../io/labels-write.js';
+import type { ImageMeta, QcLevel, QcVerdict } from '../types.js';
+import type { ImageSetResult, ObjectTable } from './process.js';
+import type { Recipe } from './recipe.js';
+
+export const CHECKPOINT_DIR = 'checkpoints';
+
+/** The stored outcome of one image set. */
+export interface Checkpoint {
+  v: 1;
+  recipeHash: string;
+  /** 1-based position of the image set in the whole data set (CellProfiler ImageNumber). */
+  imageNumber: number;
+  /** Number of image sets in the whole data set. */
+  total: number;
+  id: string;
+  name: string;
+  meta: ImageMeta;
+  /** Channel -> source path relative to the input root (forward slashes). */
+  files: Record<string, string>;
+  status: ImageSetResult['status'];
+  stage?: string;
+  reason?: string;
+  qc: { metrics: Record<string, Record<string, number>>; verdicts: QcVerdict[]; worst: QcLevel };
+  image: Record<string, number | string>;
+  segment?: ImageSetResult['segment'];
+  objects?: ObjectTable;
+  /** Output files relative to the output folder. */
+  labels?: string;
+  preview?: string;
+  timingsMs: Record<string, number>;
+  notes: string[];
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
+
+/**
+ * Hash of what decides the results: the input naming and channels, and every stage. Not the
+ * decisions, question wording, statistics or timestamps.
+ */
+export function recipeHash(recipe: Recipe): string {
+  const { root: _root, ...input } = recipe.input;
+  const key = JSON.stringify(sortKeys({ input, stages: recipe.stages, outputs: recipe.outputs }));
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/**
+ * File-safe names for image set ids: characters outside [A-Za-z0-9._-] become '_'; a name
+ * already taken gets '-2', '-3' ... in input order.
+ */
+export function safeNames(ids: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return ids.map((id) => {
+    const base =
+      id
+        .replace(/[^A-Za-z0-9._-]/g, '_')
+        .replace(/^\.+/, '_')
+        .slice(0, 180) || 'image';
+    let name = base;
+    for (let k = 2; taken.has(name.toLowerCase()); k++) name = `${base}-${k}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
+}
+
+export function checkpointPath(out: string, name: string): string {
+  return join(out, CHECKPOINT_DIR, `${name}.json`);
+}
+
+/** The checkpoint of `name` if it exists, is complete and was made with `hash`; else undefined. */
+export async function readCheckpoint(out: string, name: string, hash?: string): Promise<Checkpoint | undefined> {
+  let text: string;
+  try {
+    text = await readFile(checkpointPath(out, name), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const c = JSON.parse(text) as Checkpoint;
+    if (c.v !== 1 || (hash !== undefined && c.recipeHash !== hash)) return undefined;
+    return c;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface StoreContext {
+  out: string;
+  root: string;
+  name: string;
+  imageNumber: number;
+  total: number;
+  hash: string;
+  writeLabels: boolean;
+  preview: boolean;
+  /** Channel shown in the preview (the DNA channel). */
+  previewChannel: string;
+  /** Renders a PNG preview (io/preview renderPreview). */
+  renderPreview?: (plane: ImageSetResult['planes'][string], o: { labels?: ImageSetResult['nuclei']; width?: number }) => Promise<Buffer>;
+}
+
+const toPosix = (p: string) => p.split('\\').join('/');
+
+/**
+ * Write the label image(s), the preview and then the checkpoint of one result. Returns the
+ * checkpoint (without reading it back). Errors writing (disk full, permission) propagate.
+ */
+export async function storeResult(res: ImageSetResult, ctx: StoreContext, sources: Record<string, unknown>): Promise<Checkpoint> {
+  const files: Record<string, string> = {};
+  for (const [ch, src] of Object.entries(sources)) {
+    if (typeof src !== 'string') continue;
+    const rel = relative(ctx.root, src);
+    files[ch] = toPosix(rel.startsWith('..') || isAbsolute(rel) ? src : rel);
+  }
+  const cp: Checkpoint = {
+    v: 1,
+    recipeHash: ctx.hash,
+    imageNumber: ctx.imageNumber,
+    total: ctx.total,
+    id: res.id,
+    name: ctx.name,
+    meta: res.meta,
+    files,
+    status: res.status,
+    qc: res.qc,
+    image: res.image,
+    timingsMs: res.timingsMs,
+    notes: res.notes,
+  };
+  if (res.stage) cp.stage = res.stage;
+  if (res.reason) cp.reason = res.reason;
+  if (res.segment) cp.segment = res.segment;
+  if (res.objects) cp.objects = res.objects;
+  const px = res.pixelSizeUm !== undefined ? { pixelSizeUm: res.pixelSizeUm } : {};
+  if (ctx.writeLabels && res.nuclei) {
+    cp.labels = `labels/${ctx.name}.tif`;
+    await writeLabelTiff(join(ctx.out, cp.labels), res.nuclei, px);
+    if (res.cells) await writeLabelTiff(join(ctx.out, 'labels', `${ctx.name}_cells.tif`), res.cells, px);
+  }
+  if (ctx.preview && ctx.renderPreview && res.status !== 'failed') {
+    const plane = res.planes[ctx.previewChannel] ?? Object.values(res.planes)[0];
+    if (plane) {
+      cp.preview = `previews/run/${ctx.name}.png`;
+      const png = await ctx.renderPreview(plane, { ...(res.nuclei ? { labels: res.nuclei } : {}), width: Math.min(512, plane.width) });
+      await writeFileAtomic(join(ctx.out, cp.preview), png);
+    }
+  }
+  await writeFileAtomic(checkpointPath(ctx.out, ctx.name), JSON.stringify(cp));
+  return cp;
+}

@@ -1,0 +1,85 @@
+/**
+ * Merging: the result tables of a run folder (or of several shard folders) from their
+ * checkpoints, in ImageNumber order, so the outputs equal those of one uninterrupted run.
+ */
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { type CheckpointIndex, type IndexOptions, indexCheckpoints, type TableCounts, writeResultTables } from '../results/tables.js';
+import { CHECKPOINT_DIR } from './checkpoint.js';
+
+export interface MergeOptions {
+  /** Write objects.parquet / results.duckdb (default true). */
+  parquet?: boolean;
+  duckdb?: boolean;
+  /** Keep objects.csv (default true; when false it is removed after the Parquet export). */
+  objectsCsv?: boolean;
+  /** Which checkpoints belong to the run (recipe hash, names by ImageNumber); default all, refusing mixed recipes. */
+  select?: IndexOptions;
+}
+
+export interface MergeResult {
+  index: CheckpointIndex;
+  counts: TableCounts;
+  outputs: string[];
+  /** True when every image set of the data set has a checkpoint. */
+  complete: boolean;
+  notes: string[];
+}
+
+async function copyTree(from: string, to: string): Promise<number> {
+  let n = 0;
+  const entries = await readdir(from, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (e.name.startsWith('.tmp-')) continue;
+    if (e.isDirectory()) n += await copyTree(join(from, e.name), join(to, e.name));
+    else if (e.isFile()) {
+      await mkdir(to, { recursive: true });
+      await copyFile(join(from, e.name), join(to, e.name));
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * Write the result tables of `out` from the checkpoints of `sources` (default: `out` itself).
+ * Other source folders' checkpoints, labels and previews are copied into `out` first.
+ * Missing image sets are reported (complete: false), not invented.
+ */
+export async function mergeOutputs(out: string, sources: string[] = [out], o: MergeOptions = {}): Promise<MergeResult> {
+  const outAbs = resolve(out);
+  const notes: string[] = [];
+  const srcs = sources.map((s) => resolve(s));
+  for (const s of srcs) {
+    if (s === outAbs) continue;
+    for (const sub of [CHECKPOINT_DIR, 'labels', 'previews']) await copyTree(join(s, sub), join(outAbs, sub));
+  }
+  const index = await indexCheckpoints([outAbs], o.select ?? {});
+  if (index.entries.length === 0)
+    throw new UserError(
+      `no finished image sets in ${srcs.join(', ')}`,
+      'run `scopepilot run recipe.json --out DIR` first (a shard writes DIR/checkpoints/)',
+    );
+  if (index.missing.length) {
+    const ex = index.missing.slice(0, 5).join(', ');
+    notes.push(
+      `${index.missing.length} of ${index.total} image sets have no result yet (ImageNumber ${ex}${index.missing.length > 5 ? ' ...' : ''}); the tables are incomplete - rerun the missing shards, then merge again`,
+    );
+  }
+  const counts = await writeResultTables(outAbs, index);
+  const outputs = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv'].map((n) => join(outAbs, n));
+  const { exportTables } = await import('../results/export.js');
+  const exported = await exportTables(outAbs, {
+    parquet: o.parquet ?? true,
+    duckdb: o.duckdb ?? true,
+    columns: { objects: counts.objectColumns, images: counts.imageColumns, qc: counts.qcColumns, failures: counts.failureColumns },
+  });
+  outputs.push(...exported);
+  if (o.objectsCsv === false && exported.some((p) => p.endsWith('objects.parquet'))) {
+    const { rm } = await import('node:fs/promises');
+    await rm(join(outAbs, 'objects.csv'), { force: true });
+    outputs.splice(outputs.indexOf(join(outAbs, 'objects.csv')), 1);
+  }
+  return { index, counts, outputs, complete: index.missing.length === 0, notes };
+}

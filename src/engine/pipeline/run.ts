@@ -1,0 +1,311 @@
+/**
+ * runRecipe: apply a recipe to every image set of the data set (or one shard of it) on worker
+ * threads, with a checkpoint per finished image set, then merge the checkpoints into the result
+ * tables. Killed and rerun into the same folder, it continues where it stopped and the final
+ * outputs are identical to an uninterrupted run; they do not depend on the worker count either.
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { VERSION } from '../../version.js';
+import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import type { ImageSet, OnProgress } from '../types.js';
+import { readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
+import { loadPipelineDeps, type PipelineDeps } from './deps.js';
+import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
+import { mergeOutputs } from './merge.js';
+import { parseRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
+
+export interface Shard {
+  /** 1-based shard number. */
+  index: number;
+  count: number;
+}
+
+export interface RunOptions {
+  /** Output folder (created; must not be inside the input folder). */
+  out: string;
+  /** Parallel lanes including the main thread; default the number of cores. */
+  workers?: number;
+  /** Process only this deterministic slice; tables are written by `merge`. */
+  shard?: Shard;
+  /** Reuse finished image sets found in `out` (default true). false: redo every image set. */
+  resume?: boolean;
+  /** Input folder instead of recipe.input.root. */
+  input?: string;
+  /** Folder relative paths in the recipe are resolved against (the recipe file's folder); default cwd. */
+  base?: string;
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+  /** Image sets to process instead of scanning the input folder (tests, wizard). */
+  imageSets?: ImageSet[];
+  /** Engine functions to use instead of the real ones (tests; runs in-process). */
+  deps?: Partial<PipelineDeps>;
+  /** Called after each image set is finished (in completion order). */
+  onResult?: (r: JobDone) => void;
+}
+
+export interface RunSummary {
+  out: string;
+  /** Image sets in the whole data set. */
+  total: number;
+  /** Image sets in this run's slice (total, or the shard's share). */
+  selected: number;
+  /** Already finished before this run (resumed). */
+  skipped: number;
+  /** Finished by this run. */
+  processed: number;
+  /** skipped + processed. */
+  done: number;
+  ok: number;
+  excluded: number;
+  failed: number;
+  objects: number;
+  /** True when stopped (signal) before every image set was done. */
+  stopped: boolean;
+  /** True when the result tables cover every image set of the data set. */
+  complete: boolean;
+  shard?: Shard;
+  workers: number;
+  wallMs: number;
+  outputs: string[];
+  notes: string[];
+}
+
+/** Parse "i/n" (1 <= i <= n). */
+export function parseShard(s: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(s);
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UserError(`--shard ${s}: expected I/N with 1 <= I <= N`, 'e.g. --shard 2/8 (shards are numbered from 1)');
+  return { index, count };
+}
+
+/** The 0-based positions of shard `s` among `total` image sets: a contiguous block, all shards covering all. */
+export function shardRange(total: number, s: Shard): [number, number] {
+  return [Math.floor(((s.index - 1) * total) / s.count), Math.floor((s.index * total) / s.count)];
+}
+
+function inside(child: string, parent: string): boolean {
+  const r = relative(parent, child);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+function workerScript(): string | undefined {
+  const path = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(path) ? path : undefined; // under vitest only worker.ts exists: in-process
+}
+
+async function enumerate(recipe: Recipe, root: string, base: string, o: RunOptions): Promise<{ sets: ImageSet[]; notes: string[] }> {
+  if (o.imageSets) return { sets: o.imageSets, notes: [] };
+  const st = await stat(root).catch(() => undefined);
+  if (!st?.isDirectory())
+    throw new UserError(
+      `input folder ${root} does not exist or is not a folder`,
+      'give the folder with --input DIR, or fix input.root in the recipe',
+    );
+  const spec = '../dataset/scan.js';
+  const mod = (await import(/* @vite-ignore */ spec).catch(() => ({}))) as {
+    scanFolder?: (
+      d: string,
+      o: Record<string, unknown>,
+    ) => Promise<{ imageSets: ImageSet[]; problems: { level: string; message: string }[] }>;
+  };
+  if (!mod.scanFolder) throw new UserError('the folder scanner (scanFolder) is not in this build', 'update ScopePilot');
+  const scan = await mod.scanFolder(root, {
+    ...(recipe.input.pattern ? { pattern: recipe.input.pattern } : recipe.input.preset ? { preset: recipe.input.preset } : {}),
+    ...(recipe.input.plateMap ? { plateMap: resolve(base, recipe.input.plateMap) } : {}),
+    probeSets: 0,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  const notes = scan.problems.filter((p) => p.level === 'fail').map((p) => `scan: ${p.message}`);
+  if (scan.imageSets.length === 0)
+    throw new UserError(`no image sets found in ${root}`, 'check the folder and input.pattern / input.preset in the recipe');
+  return { sets: scan.imageSets, notes };
+}
+
+const FATAL_HINTS: Record<string, string> = {
+  ENOSPC: 'the disk is full: free space (or choose another --out), then rerun the same command to resume',
+  EDQUOT: 'the disk quota is exceeded: free space, then rerun the same command to resume',
+  EACCES: 'no permission to write there: choose another --out, or fix the folder permissions',
+  EPERM: 'no permission to write there: choose another --out, or fix the folder permissions',
+  EROFS: 'the output folder is on a read-only file system: choose another --out',
+};
+
+/**
+ * Run `recipe` on every image set (or shard). Never throws for bad images (they are recorded in
+ * failures.csv); throws a UserError for a missing input, an output folder inside the input, or
+ * an output that cannot be written (disk full, permission), leaving finished checkpoints intact.
+ */
+export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSummary> {
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const recipe = parseRecipe(recipeIn);
+  const base = resolve(o.base ?? process.cwd());
+  const out = resolve(o.out);
+  const root = resolve(base, o.input ?? recipe.input.root);
+  if (!o.imageSets && inside(out, root))
+    throw new UserError(
+      `--out ${out} is inside the input folder ${root}; ScopePilot never writes into input folders`,
+      'choose an output folder outside it',
+    );
+  const { sets, notes } = await enumerate(recipe, root, base, o);
+  const total = sets.length;
+  const names = safeNames(sets.map((s) => s.id));
+  const hash = recipeHash(recipe);
+  const [from, to] = o.shard ? shardRange(total, o.shard) : [0, total];
+  const subset = new Set(recipe.subset);
+  const previews = recipe.outputs.previews;
+
+  await writeFileAtomic(join(out, 'recipe.json'), `${JSON.stringify({ ...recipe, input: { ...recipe.input, root } }, null, 2)}\n`);
+  if (!o.deps) notes.push(...(await loadPipelineDeps()).notes);
+
+  // what is already done
+  const todo: JobSpec[] = [];
+  let skipped = 0;
+  const counts = { ok: 0, excluded: 0, failed: 0, objects: 0 };
+  for (let i = from; i < to; i++) {
+    const cp = o.resume === false ? undefined : await readCheckpoint(out, names[i]!, hash);
+    if (cp && cp.status !== 'failed' && cp.imageNumber === i + 1) {
+      skipped++;
+      counts[cp.status]++;
+      counts.objects += cp.objects?.rows.length ?? 0;
+    } else
+      todo.push({
+        index: i,
+        imageSet: sets[i]!,
+        name: names[i]!,
+        preview: previews === 'all' || (previews === 'subset' && subset.has(sets[i]!.id)),
+      });
+  }
+  if (skipped) notes.push(`resumed: ${skipped} image sets were already finished in ${out}`);
+
+  const ctx: RunContext = {
+    recipe,
+    out,
+    root,
+    hash,
+    total,
+    writeLabels: recipe.outputs.labels,
+    previewChannel: recipe.input.channels.dna,
+  };
+  const selected = to - from;
+  let done = skipped;
+  let processed = 0;
+  let fatal: JobDone | undefined;
+  const stageMs: Record<string, number> = {};
+  o.onProgress?.({ done, total: selected, label: skipped ? 'resumed' : 'starting' });
+  const finish = (r: JobDone) => {
+    if (r.fatal) {
+      fatal ??= r;
+      return;
+    }
+    done++;
+    processed++;
+    if (r.status) counts[r.status]++;
+    counts.objects += r.objects ?? 0;
+    for (const [k, v] of Object.entries(r.timingsMs ?? {})) stageMs[k] = (stageMs[k] ?? 0) + v;
+    o.onResult?.(r);
+    o.onProgress?.({ done, total: selected, label: r.id });
+  };
+  let next = 0;
+  const take = (): JobSpec | undefined => (fatal || o.signal?.aborted || next >= todo.length ? undefined : todo[next++]);
+
+  const script = workerScript();
+  const lanes = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length || 1));
+  const threads = script && !o.deps ? lanes - 1 : 0;
+  const pool: Worker[] = [];
+  const workerLanes: Promise<void>[] = [];
+  for (let w = 0; w < threads; w++) {
+    const worker = new Worker(script!, { workerData: ctx });
+    pool.push(worker);
+    workerLanes.push(
+      new Promise<void>((res) => {
+        let inFlight = 0;
+        const feed = () => {
+          while (inFlight < 2) {
+            const job = take();
+            if (!job) break;
+            inFlight++;
+            worker.postMessage(job);
+          }
+          if (inFlight === 0) res();
+        };
+        worker.on('message', (r: JobDone) => {
+          inFlight--;
+          finish(r);
+          feed();
+        });
+        worker.on('error', (err) => {
+          notes.push(`a worker thread failed (${err.message}); its image sets were not finished - rerun to resume`);
+          res();
+        });
+        feed();
+      }),
+    );
+  }
+  const mainLane = (async () => {
+    for (let job = take(); job; job = take()) finish(await runJob(job, ctx, o.deps));
+  })();
+  try {
+    await Promise.all([mainLane, ...workerLanes]);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  if (fatal) {
+    const hint = FATAL_HINTS[fatal.fatalCode ?? ''] ?? 'check the output folder, then rerun the same command to resume';
+    throw new UserError(`cannot write the results of ${fatal.id} to ${out}: ${fatal.fatal}`, hint);
+  }
+
+  const stopped = done < selected;
+  const summary: RunSummary = {
+    out,
+    total,
+    selected,
+    skipped,
+    processed,
+    done,
+    ...counts,
+    stopped,
+    complete: false,
+    ...(o.shard ? { shard: o.shard } : {}),
+    workers: lanes,
+    wallMs: 0,
+    outputs: [],
+    notes,
+  };
+  if (stopped) notes.push(`stopped after ${done} of ${selected} image sets; rerun the same command to continue`);
+  else if (!o.shard) {
+    const m = await mergeOutputs(out, [out], {
+      parquet: recipe.outputs.parquet,
+      duckdb: recipe.outputs.duckdb,
+      objectsCsv: recipe.outputs.objectsCsv,
+      select: { hash, names },
+    });
+    summary.complete = m.complete;
+    summary.outputs = m.outputs;
+    notes.push(...m.notes);
+  } else notes.push(`shard ${o.shard.index}/${o.shard.count} done; when every shard is done: scopepilot merge --out ${out}`);
+  summary.wallMs = Math.round(performance.now() - t0);
+  const runInfo = {
+    scopepilot: VERSION,
+    node: process.version,
+    recipeVersion: RECIPE_VERSION,
+    recipeHash: hash,
+    input: root,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    ...summary,
+    stageMs: Object.fromEntries(Object.entries(stageMs).map(([k, v]) => [k, Math.round(v)])),
+  };
+  const runJson = o.shard ? join(out, 'shards', `run-${o.shard.index}-of-${o.shard.count}.json`) : join(out, 'run.json');
+  await writeFileAtomic(runJson, `${JSON.stringify(runInfo, null, 2)}\n`);
+  summary.outputs.push(runJson);
+  return summary;
+}

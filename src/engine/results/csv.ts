@@ -1,0 +1,125 @@
+/**
+ * CSV writing for result tables: RFC 4180 quoting, numbers in JavaScript's shortest round-trip
+ * form (so the same value always gives the same bytes), NaN / Infinity / missing as an empty
+ * cell, '\n' line ends, UTF-8 without BOM. A CsvWriter streams to a temporary name and renames
+ * on close, so a half-written table never appears under its final name.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { tempPathFor } from '../io/atomic.js';
+
+export type Cell = number | string | boolean | null | undefined;
+
+/** One CSV cell. */
+export function csvCell(v: Cell): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** One CSV line including the line end. */
+export function csvLine(cells: readonly Cell[]): string {
+  let s = '';
+  for (let i = 0; i < cells.length; i++) s += (i ? ',' : '') + csvCell(cells[i]);
+  return `${s}\n`;
+}
+
+/** Streams rows to `path` (via a temporary file); `close()` renames it into place. */
+export class CsvWriter {
+  private stream: WriteStream | undefined;
+  private readonly tmp: string;
+  private buf = '';
+  private failed: Error | undefined;
+  rows = 0;
+
+  private constructor(
+    readonly path: string,
+    readonly columns: readonly string[],
+  ) {
+    this.tmp = tempPathFor(path);
+  }
+
+  static async open(path: string, columns: readonly string[]): Promise<CsvWriter> {
+    await mkdir(dirname(path), { recursive: true });
+    const w = new CsvWriter(path, columns);
+    w.stream = createWriteStream(w.tmp);
+    w.stream.on('error', (err) => {
+      w.failed = err;
+    });
+    w.buf = csvLine(columns);
+    return w;
+  }
+
+  /** Add one row (cells in column order). Flushes in blocks of about 1 MB, waiting for the disk. */
+  async write(cells: readonly Cell[]): Promise<void> {
+    this.buf += csvLine(cells);
+    this.rows++;
+    if (this.buf.length > 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.failed) throw this.failed;
+    const s = this.stream!;
+    const chunk = this.buf;
+    this.buf = '';
+    if (!s.write(chunk))
+      await new Promise<void>((res, rej) => {
+        s.once('drain', res);
+        s.once('error', rej);
+      });
+    if (this.failed) throw this.failed;
+  }
+
+  /** Finish: write what is buffered, close, rename into place. */
+  async close(): Promise<void> {
+    await this.flush();
+    const s = this.stream!;
+    await new Promise<void>((res, rej) => {
+      s.end((err?: Error | null) => (err ? rej(err) : res()));
+    });
+    if (this.failed) throw this.failed;
+    await rename(this.tmp, this.path);
+  }
+
+  /** Give up: remove the temporary file. */
+  async abort(): Promise<void> {
+    this.stream?.destroy();
+    await rm(this.tmp, { force: true });
+  }
+}
+
+/** Parse CSV text (RFC 4180) into rows of strings. For reading result tables back. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}

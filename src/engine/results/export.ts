@@ -1,0 +1,106 @@
+/**
+ * Columnar exports of a run's tables with DuckDB (@duckdb/node-api, loaded on demand):
+ * objects.parquet (typed: ids as BIGINT, Metadata_* and text as VARCHAR, measurements DOUBLE)
+ * and results.duckdb with tables objects, images, qc, failures and a per-well summary view
+ * (`well_summary`), so results can be queried with SQL. Both are written to a temporary name
+ * and renamed when complete.
+ */
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempPathFor } from '../io/atomic.js';
+
+const TEXT = /^(Metadata_|FileName_|Image_Status$|QC_Worst$|QC_Checks$|QC_Reason$|Stage$|Reason$|Files$)/;
+const INT = /^(ImageNumber|ObjectNumber|QC_Excluded)$/;
+
+/** DuckDB column types for a CSV header (read_csv `columns`). */
+export function columnTypes(columns: readonly string[]): Record<string, string> {
+  const t: Record<string, string> = {};
+  for (const c of columns) t[c] = INT.test(c) ? 'BIGINT' : TEXT.test(c) ? 'VARCHAR' : 'DOUBLE';
+  return t;
+}
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+function readCsvSql(path: string, columns: readonly string[]): string {
+  const types = Object.entries(columnTypes(columns))
+    .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
+    .join(', ');
+  return `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = {${types}})`;
+}
+
+export interface ExportOptions {
+  parquet: boolean;
+  duckdb: boolean;
+  /** Header of each CSV present (objects, images, qc, failures). */
+  columns: Partial<Record<'objects' | 'images' | 'qc' | 'failures', readonly string[]>>;
+}
+
+/**
+ * Write objects.parquet and/or results.duckdb in `out` from the CSV tables there.
+ * Single-threaded DuckDB with insertion order kept, so the Parquet bytes are reproducible.
+ */
+export async function exportTables(out: string, o: ExportOptions): Promise<string[]> {
+  if (!o.parquet && !o.duckdb) return [];
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const written: string[] = [];
+  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const con = await db.connect();
+  try {
+    await con.run('SET preserve_insertion_order = true');
+    const objCols = o.columns.objects;
+    if (o.parquet && objCols && existsSync(join(out, 'objects.csv'))) {
+      const final = join(out, 'objects.parquet');
+      const tmp = tempPathFor(final);
+      try {
+        await con.run(
+          `COPY (SELECT * FROM ${readCsvSql(join(out, 'objects.csv'), objCols)}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        await rename(tmp, final);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+      written.push(final);
+    }
+    if (o.duckdb) {
+      const final = join(out, 'results.duckdb');
+      const tmp = tempPathFor(final);
+      try {
+        await con.run(`ATTACH ${sqlString(tmp)} AS results`);
+        await con.run('USE results');
+        for (const [name, cols] of Object.entries(o.columns)) {
+          const src = join(out, `${name}.csv`);
+          if (!cols || !existsSync(src)) continue;
+          await con.run(`CREATE TABLE ${name} AS SELECT * FROM ${readCsvSql(src, cols)}`);
+        }
+        const img = o.columns.images ?? [];
+        if (img.includes('Metadata_Well')) {
+          const plate = img.includes('Metadata_Plate') ? 'Metadata_Plate, ' : '';
+          const cond = img.includes('Metadata_Condition') ? ', any_value(Metadata_Condition) AS Metadata_Condition' : '';
+          const count = img.includes('Count_Nuclei')
+            ? ', sum(Count_Nuclei) AS Count_Nuclei, avg(Count_Nuclei) AS Mean_Count_Nuclei_PerImage'
+            : '';
+          await con.run(
+            `CREATE VIEW well_summary AS SELECT ${plate}Metadata_Well${cond}, count(*) AS Images, ` +
+              `count(*) FILTER (WHERE Image_Status = 'ok') AS ImagesAnalysed${count} ` +
+              `FROM images GROUP BY ALL ORDER BY ${plate}Metadata_Well`,
+          );
+        }
+        await con.run('USE memory');
+        await con.run('DETACH results');
+        await rename(tmp, final);
+        await rm(`${tmp}.wal`, { force: true });
+      } catch (err) {
+        await rm(tmp, { force: true });
+        await rm(`${tmp}.wal`, { force: true });
+        throw err;
+      }
+      written.push(final);
+    }
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+  return written;
+}

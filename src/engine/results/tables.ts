@@ -1,0 +1,232 @@
+/**
+ * The result tables of a run, merged from per-image-set checkpoints in ImageNumber order:
+ * images.csv, objects.csv, qc.csv, failures.csv (CellProfiler-style column names). Two passes
+ * over the checkpoints (columns, then rows) keep memory flat in the number of image sets.
+ * The same checkpoints always give the same bytes, whatever the worker count, the order they
+ * were finished in, the shards or the interruptions.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { CHECKPOINT_DIR, type Checkpoint } from '../pipeline/checkpoint.js';
+import { type Cell, CsvWriter } from './csv.js';
+
+/** Where each checkpoint is, in ImageNumber order. */
+export interface CheckpointIndex {
+  entries: { imageNumber: number; path: string; dir: string; name: string; status: Checkpoint['status'] }[];
+  /** Image sets in the whole data set (from the checkpoints). */
+  total: number;
+  recipeHash: string | undefined;
+  /** ImageNumbers 1..total without a checkpoint. */
+  missing: number[];
+}
+
+/** Standard metadata columns, in this order, when any image set has them. */
+const META: [keyof Checkpoint['meta'] | 'id', string][] = [
+  ['id', 'Metadata_ImageSet'],
+  ['plate', 'Metadata_Plate'],
+  ['well', 'Metadata_Well'],
+  ['row', 'Metadata_Row'],
+  ['column', 'Metadata_Column'],
+  ['site', 'Metadata_Site'],
+  ['z', 'Metadata_Z'],
+  ['t', 'Metadata_T'],
+  ['condition', 'Metadata_Condition'],
+];
+
+export interface IndexOptions {
+  /** Only checkpoints of this recipe hash (others are ignored, not refused). */
+  hash?: string;
+  /** Expected checkpoint name of each ImageNumber (index 0 = ImageNumber 1); others are ignored. */
+  names?: readonly string[];
+}
+
+/**
+ * List the checkpoints of one or more output folders. The first folder that has an image
+ * number wins. Refuses checkpoints made with different recipes (naming both hashes).
+ */
+export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Promise<CheckpointIndex> {
+  const byNumber = new Map<number, CheckpointIndex['entries'][number]>();
+  let hash: string | undefined;
+  let total = 0;
+  for (const dir of dirs) {
+    const cdir = join(dir, CHECKPOINT_DIR);
+    const names = (await readdir(cdir).catch(() => [] as string[])).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+    for (const file of names) {
+      const path = join(cdir, file);
+      let c: Checkpoint;
+      try {
+        c = JSON.parse(await readFile(path, 'utf8')) as Checkpoint;
+      } catch {
+        continue; // unreadable: treated as not done
+      }
+      if (o.hash !== undefined && c.recipeHash !== o.hash) continue;
+      if (o.names && (o.names[c.imageNumber - 1] !== c.name || c.total !== o.names.length)) continue;
+      if (hash === undefined) hash = c.recipeHash;
+      else if (c.recipeHash !== hash)
+        throw new UserError(
+          `${path} was made with a different recipe (${c.recipeHash}, others ${hash})`,
+          'merge only outputs of the same recipe; rerun that shard with the recipe the others used',
+        );
+      total = o.names ? o.names.length : Math.max(total, c.total ?? 0);
+      if (!byNumber.has(c.imageNumber))
+        byNumber.set(c.imageNumber, { imageNumber: c.imageNumber, path, dir, name: c.name, status: c.status });
+    }
+  }
+  const entries = [...byNumber.values()].sort((a, b) => a.imageNumber - b.imageNumber);
+  const missing: number[] = [];
+  for (let i = 1; i <= total; i++) if (!byNumber.has(i)) missing.push(i);
+  return { entries, total, recipeHash: hash, missing };
+}
+
+function metaValue(c: Checkpoint, key: keyof Checkpoint['meta'] | 'id'): Cell {
+  if (key === 'id') return c.id;
+  const v = c.meta[key];
+  return typeof v === 'number' || typeof v === 'string' ? v : undefined;
+}
+
+/** Columns seen in the checkpoints, in first-seen order. */
+interface Columns {
+  meta: [string, string][];
+  extra: string[];
+  image: string[];
+  objects: string[];
+  /** qc.csv metric columns: name = <metric>_<channel>. */
+  qc: { name: string; ch: string; key: string }[];
+  channels: string[];
+}
+
+function add(list: string[], seen: Set<string>, name: string) {
+  if (!seen.has(name)) {
+    seen.add(name);
+    list.push(name);
+  }
+}
+
+async function scanColumns(index: CheckpointIndex): Promise<Columns> {
+  const metaSeen = new Set<string>();
+  const extraSeen = new Set<string>();
+  const sets = { image: new Set<string>(), objects: new Set<string>(), qc: new Set<string>(), channels: new Set<string>() };
+  const cols: Columns = { meta: [], extra: [], image: [], objects: [], qc: [], channels: [] };
+  for (const e of index.entries) {
+    const c = JSON.parse(await readFile(e.path, 'utf8')) as Checkpoint;
+    for (const [k] of META) if (metaValue(c, k) !== undefined) metaSeen.add(k);
+    for (const k of Object.keys(c.meta.extra ?? {})) extraSeen.add(k);
+    for (const k of Object.keys(c.image)) add(cols.image, sets.image, k);
+    for (const k of c.objects?.columns ?? []) if (k !== 'ObjectNumber') add(cols.objects, sets.objects, k);
+    for (const [ch, m] of Object.entries(c.qc.metrics))
+      for (const key of Object.keys(m)) {
+        const name = `${key}_${ch.replace(/[^A-Za-z0-9_]/g, '_')}`;
+        if (!sets.qc.has(name)) {
+          sets.qc.add(name);
+          cols.qc.push({ name, ch, key });
+        }
+      }
+    for (const ch of Object.keys(c.files)) add(cols.channels, sets.channels, ch);
+  }
+  cols.meta = META.filter(([k]) => metaSeen.has(k)) as [string, string][];
+  cols.extra = [...extraSeen].sort();
+  return cols;
+}
+
+export interface TableCounts {
+  images: number;
+  objects: number;
+  qc: number;
+  failures: number;
+  ok: number;
+  excluded: number;
+  failed: number;
+  /** Column names of objects.csv (for typed exports). */
+  objectColumns: string[];
+  imageColumns: string[];
+  qcColumns: string[];
+  failureColumns: string[];
+}
+
+/**
+ * Write images.csv, objects.csv (when `objectsCsv`), qc.csv and failures.csv into `out` from
+ * the indexed checkpoints. objects.csv is always written when Parquet is wanted (it is the
+ * Parquet source) and removed by the caller if not wanted.
+ */
+export async function writeResultTables(out: string, index: CheckpointIndex): Promise<TableCounts> {
+  const cols = await scanColumns(index);
+  const metaCols = [...cols.meta.map(([, n]) => n), ...cols.extra.map((k) => `Metadata_${k.replace(/[^A-Za-z0-9_]/g, '_')}`)];
+  const imageColumns = [
+    'ImageNumber',
+    ...metaCols,
+    'Image_Status',
+    ...cols.image,
+    ...cols.channels.map((ch) => `FileName_${ch.replace(/[^A-Za-z0-9_]/g, '_')}`),
+  ];
+  const objectColumns = ['ImageNumber', 'ObjectNumber', ...metaCols, ...cols.objects];
+  const qcColumns = ['ImageNumber', ...metaCols, ...cols.qc.map((q) => q.name), 'QC_Worst', 'QC_Checks', 'QC_Excluded', 'QC_Reason'];
+  const failColumns = ['ImageNumber', 'Metadata_ImageSet', 'Stage', 'Reason', 'Files'];
+  const writers = {
+    images: await CsvWriter.open(join(out, 'images.csv'), imageColumns),
+    objects: await CsvWriter.open(join(out, 'objects.csv'), objectColumns),
+    qc: await CsvWriter.open(join(out, 'qc.csv'), qcColumns),
+    failures: await CsvWriter.open(join(out, 'failures.csv'), failColumns),
+  };
+  const counts = { ok: 0, excluded: 0, failed: 0 };
+  try {
+    for (const e of index.entries) {
+      const c = JSON.parse(await readFile(e.path, 'utf8')) as Checkpoint;
+      counts[c.status]++;
+      const meta: Cell[] = [
+        ...cols.meta.map(([k]) => metaValue(c, k as keyof Checkpoint['meta'])),
+        ...cols.extra.map((k) => c.meta.extra?.[k]),
+      ];
+      await writers.images.write([
+        c.imageNumber,
+        ...meta,
+        c.status,
+        ...cols.image.map((k) => c.image[k] ?? null),
+        ...cols.channels.map((ch) => c.files[ch]),
+      ]);
+      if (c.objects?.rows.length) {
+        const at = new Map(c.objects.columns.map((k, i) => [k, i]));
+        const pos = cols.objects.map((k) => at.get(k) ?? -1);
+        const on = at.get('ObjectNumber') ?? -1;
+        for (let r = 0; r < c.objects.rows.length; r++) {
+          const row = c.objects.rows[r]!;
+          await writers.objects.write([
+            c.imageNumber,
+            on >= 0 ? row[on] : r + 1,
+            ...meta,
+            ...pos.map((p) => (p >= 0 ? (row[p] ?? null) : null)),
+          ]);
+        }
+      }
+      await writers.qc.write([
+        c.imageNumber,
+        ...meta,
+        ...cols.qc.map((q) => c.qc.metrics[q.ch]?.[q.key] ?? null),
+        c.qc.worst,
+        c.qc.verdicts
+          .filter((v) => v.level !== 'ok')
+          .map((v) => `${v.check}:${v.level}`)
+          .join(';'),
+        c.status === 'excluded',
+        c.status === 'excluded' ? (c.reason ?? '') : '',
+      ]);
+      if (c.status === 'failed')
+        await writers.failures.write([c.imageNumber, c.id, c.stage ?? '', c.reason ?? '', Object.values(c.files).join(';')]);
+    }
+    for (const w of Object.values(writers)) await w.close();
+  } catch (err) {
+    for (const w of Object.values(writers)) await w.abort();
+    throw err;
+  }
+  return {
+    images: writers.images.rows,
+    objects: writers.objects.rows,
+    qc: writers.qc.rows,
+    failures: writers.failures.rows,
+    ...counts,
+    objectColumns,
+    imageColumns,
+    qcColumns,
+    failureColumns: failColumns,
+  };
+}
