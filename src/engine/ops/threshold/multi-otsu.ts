@@ -20,21 +20,19 @@ export interface MultiOtsuOptions extends HistogramOptions {
   classes?: number;
 }
 
-/** Merge a histogram into at most `max` bins (counts summed, centres count-weighted). */
+/**
+ * Merge a histogram into at most `max` bins of consecutive levels (counts summed). A merged bin's
+ * value is the highest level present in it, so `value > threshold` never splits a merged bin.
+ */
 function mergeBins(h: Histogram, max: number): Histogram {
   const n = h.counts.length;
   if (n <= max) return h;
   const counts = new Float64Array(max);
   const centers = new Float64Array(max);
-  const sums = new Float64Array(max);
   for (let b = 0; b < n; b++) {
     const k = Math.min(max - 1, Math.floor((b * max) / n));
     counts[k] = counts[k]! + h.counts[b]!;
-    sums[k] = sums[k]! + h.counts[b]! * h.centers[b]!;
-  }
-  for (let k = 0; k < max; k++) {
-    const b0 = Math.ceil((k * n) / max);
-    centers[k] = counts[k]! > 0 ? sums[k]! / counts[k]! : h.centers[Math.min(n - 1, b0)]!;
+    if (h.counts[b]! > 0 || centers[k] === 0) centers[k] = h.centers[b]!;
   }
   return { counts, centers };
 }
