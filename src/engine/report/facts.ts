@@ -73,7 +73,7 @@ function rangeOf(t: CsvTable, j: number): { min: number; max: number } | undefin
 }
 
 function idOf(t: CsvTable, r: string[]): string {
-  const j = findColumn(t, 'ImageSetId', 'ImageSet', 'id', 'Metadata_ImageSet', 'ImageNumber', 'file', 'path');
+  const j = findColumn(t, 'Metadata_ImageSet', 'ImageSetId', 'ImageSet', 'id', 'ImageNumber', 'file', 'path');
   return cellAt(r, j) || '?';
 }
 
@@ -94,7 +94,8 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
   const facts: RunFacts = { excluded: [], failures: [], resolved: {}, ...extra };
   const img = f.images;
   if (img) {
-    facts.imagesAnalysed = img.rows.length;
+    const status = findColumn(img, 'Image_Status', 'Status');
+    facts.imagesAnalysed = status >= 0 ? img.rows.filter((r) => cellAt(r, status) === 'ok').length : img.rows.length;
     const cnt = img.columns.findIndex((c) => /^Count_Nuclei$/i.test(c));
     const anyCount = cnt >= 0 ? cnt : img.columns.findIndex((c) => /^Count_/.test(c));
     if (anyCount >= 0) facts.objects = sumColumn(img, anyCount);
@@ -115,7 +116,7 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
     if (Object.keys(discarded).length) facts.discarded = discarded;
     for (let j = 0; j < img.columns.length; j++) {
       const c = img.columns[j]!;
-      if (/^(Segment|Param)_|EstimatedDiameter|Diameter_|SmoothingSigma/i.test(c)) {
+      if (/^(Segment|Param)_|EstimatedDiameter|Diameter_|_Diameter$|SmoothingSigma/i.test(c)) {
         const r = rangeOf(img, j);
         if (r) facts.resolved[c] = r;
       }
@@ -127,6 +128,10 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
           facts.excluded.push({ id: idOf(img, r), reason: cellAt(r, findColumn(img, 'Reason', 'QC_Reason')) });
   }
   if (facts.objects === undefined && f.objects) facts.objects = f.objects.total;
+  if (img && !f.qc) {
+    const st = findColumn(img, 'Image_Status', 'Status');
+    for (const r of img.rows) if (cellAt(r, st) === 'excluded') facts.excluded.push({ id: idOf(img, r), reason: '' });
+  }
   const qc = f.qc;
   if (qc) {
     const lv = findColumn(qc, 'QC_Worst', 'Worst', 'QC_Level', 'Level', 'qc');
@@ -140,7 +145,7 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
       }
       facts.qcLevels = levels;
     }
-    if (ex >= 0 && facts.excluded.length === 0)
+    if (ex >= 0)
       for (const r of qc.rows) {
         const v = cellAt(r, ex).toLowerCase();
         if (v === 'true' || v === '1' || v === 'yes' || v === 'excluded') facts.excluded.push({ id: idOf(qc, r), reason: cellAt(r, why) });
@@ -160,8 +165,10 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
   if (run) {
     for (const k of ['startedAt', 'finishedAt'] as const) if (typeof run[k] === 'string') facts[k] = run[k] as string;
     if (!facts.finishedAt && typeof run.endedAt === 'string') facts.finishedAt = run.endedAt;
-    const v = stringRecord(run.versions ?? run.environment ?? run.software);
-    if (v) facts.versions = v;
+    // run.json: a versions object, or (runner of session 3) scopepilot / node at the top level
+    const v = stringRecord(run.versions ?? run.environment ?? run.software) ?? {};
+    for (const k of ['scopepilot', 'node', 'platform', 'libvips']) if (typeof run[k] === 'string' && !v[k]) v[k] = run[k] as string;
+    if (Object.keys(v).length) facts.versions = v;
   }
   return facts;
 }

@@ -57,7 +57,12 @@ export interface MethodsContext {
 export interface MethodsRecord {
   format: 'scopepilot-methods';
   formatVersion: 1;
-  software: { versions: Record<string, string>; source: 'run.json' | 'this process'; recipeVersion: number };
+  software: {
+    versions: Record<string, string>;
+    /** Where the versions come from: run.json (the run), this process, or both (libraries not in run.json). */
+    source: 'run.json' | 'this process' | 'run.json and this process';
+    recipeVersion: number;
+  };
   /** When the run started/finished (from run.json only; absent otherwise). */
   date?: { startedAt?: string; finishedAt?: string };
   data: {
@@ -213,7 +218,10 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   const { recipe, context: ctx, facts } = input;
   const params = recipeParameters(recipe);
   const stages = stagesOf(recipe, params, ctx, facts);
-  const versions = facts.versions && Object.keys(facts.versions).length ? facts.versions : input.environment;
+  const rv = facts.versions ?? {};
+  const complete = 'sharp' in rv || 'libvips' in rv;
+  const versions = complete ? rv : { ...input.environment, ...rv };
+  const source = !facts.versions ? 'this process' : complete ? 'run.json' : 'run.json and this process';
   const scan = ctx.scan ?? {};
   const data: MethodsRecord['data'] = { channels: { ...recipe.input.channels }, metadata: metadataOf(ctx) };
   if (recipe.input.pattern) data.pattern = recipe.input.pattern;
@@ -280,7 +288,7 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   const base: Omit<MethodsRecord, 'checklist' | 'paragraph'> = {
     format: 'scopepilot-methods',
     formatVersion: 1,
-    software: { versions, source: facts.versions ? 'run.json' : 'this process', recipeVersion: recipe.version ?? RECIPE_VERSION },
+    software: { versions, source, recipeVersion: recipe.version ?? RECIPE_VERSION },
     ...(facts.startedAt || facts.finishedAt ? { date: { startedAt: facts.startedAt, finishedAt: facts.finishedAt } } : {}),
     data,
     question: recipe.question,

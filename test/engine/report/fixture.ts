@@ -1,8 +1,9 @@
 /**
- * A synthetic run output folder (as the runner writes it): 2 plates? no - one plate, 2 rows x 4
- * columns, 2 sites per well; conditions DMSO (negative control), drugA (+30% nuclei), drugB (no
- * effect), and a positive control 'kill' (about 20% of control). One failed image set, one
- * excluded by QC. Values are fixed (no randomness) so expectations can be worked out by hand.
+ * A synthetic run output folder (as the runner writes it): one plate, 2 rows x 4 columns, 2
+ * sites per well; conditions DMSO (negative control, 3 wells), drugA (+30% nuclei, 3 wells),
+ * drugB (no effect, 1 well) and a positive control 'kill' (about 20% of control, 1 well). One
+ * failed image set and one excluded by QC. Values are fixed (no randomness) so expectations can
+ * be worked out by hand.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,16 +89,21 @@ export function fixtureRecipe(over: Partial<RecipeInput> = {}) {
 }
 
 /** Write the fixture output folder; `failed` adds one failure, `excluded` one QC exclusion (not in images.csv). */
-export async function writeFixture(o: { run?: boolean; objects?: boolean } = {}): Promise<Fixture> {
+export async function writeFixture(o: { run?: boolean; objects?: boolean; versions?: boolean } = {}): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'sp-report-'));
   const recipe = fixtureRecipe();
   await writeFile(join(dir, 'recipe.json'), `${JSON.stringify(recipe, null, 2)}\n`);
   const counts: Record<string, number> = {};
+  // column names as src/engine/results/tables.ts writes them
   const img: string[] = [
-    'ImageNumber,ImageSetId,Metadata_Plate,Metadata_Well,Metadata_Site,Metadata_Condition,Count_Nuclei,Threshold_FinalThreshold_Nuclei,Mean_Nuclei_AreaShape_Area,ImageQuality_PowerLogLogSlope_w1',
+    'ImageNumber,Metadata_ImageSet,Metadata_Plate,Metadata_Well,Metadata_Site,Metadata_Condition,Metadata_control,Image_Status,Count_Nuclei,Threshold_FinalThreshold_Nuclei,Nuclei_Diameter,Count_Nuclei_DiscardedSmall,Count_Nuclei_DiscardedLarge,Count_Nuclei_DiscardedBorder,Mean_Nuclei_AreaShape_Area,Mean_Nuclei_Intensity_MeanIntensity_w2,FileName_w1',
   ];
-  const obj: string[] = ['ImageNumber,ObjectNumber,Metadata_Well,AreaShape_Area,Intensity_MeanIntensity_w2'];
-  const qc: string[] = ['ImageSetId,Metadata_Well,Metadata_Site,QC_Worst,QC_Excluded,QC_Reason'];
+  const obj: string[] = [
+    'ImageNumber,ObjectNumber,Metadata_ImageSet,Metadata_Well,Metadata_Condition,AreaShape_Area,Intensity_MeanIntensity_w2',
+  ];
+  const qc: string[] = [
+    'ImageNumber,Metadata_ImageSet,Metadata_Well,ImageQuality_PowerLogLogSlope_w1,QC_Worst,QC_Checks,QC_Excluded,QC_Reason',
+  ];
   let n = 0;
   for (const [well, [cond, sites]] of Object.entries(LAYOUT)) {
     for (const [s, count] of sites.entries()) {
@@ -105,24 +111,42 @@ export async function writeFixture(o: { run?: boolean; objects?: boolean } = {})
       n++;
       counts[id] = count;
       const area = cond === 'drugA' ? 240 : 200;
-      img.push(`${n},${id},P1,${well},${s + 1},${cond},${count},${(0.1 + n / 1000).toFixed(3)},${area},-1.8`);
+      const ctl = cond === 'DMSO' ? 'negative' : cond === 'kill' ? 'positive' : '';
+      img.push(
+        `${n},${id},P1,${well},${s + 1},${cond},${ctl},ok,${count},${(0.1 + n / 1000).toFixed(3)},${cond === 'drugA' ? 17.5 : 16},${n % 3},${n % 2},1,${area},${cond === 'drugA' ? 1500 : 1000},${id}_w1.tif`,
+      );
       if (o.objects !== false)
-        for (let k = 1; k <= count; k++) obj.push(`${n},${k},${well},${area + (k % 5) - 2},${cond === 'drugA' ? 1500 : 1000}`);
-      qc.push(`${id},${well},${s + 1},${well === 'B02' && s === 1 ? 'warn' : 'ok'},false,`);
+        for (let k = 1; k <= count; k++)
+          obj.push(`${n},${k},${id},${well},${cond},${area + (k % 5) - 2},${cond === 'drugA' ? 1500 : 1000}`);
+      qc.push(
+        `${n},${id},${well},-1.8,${well === 'B02' && s === 1 ? 'warn' : 'ok'},${well === 'B02' && s === 1 ? 'saturation:warn' : ''},false,`,
+      );
     }
   }
-  qc.push('P1_B04_s3,B04,3,fail,true,out of focus (blur score 0.02 < 0.1)');
+  n++;
+  img.push(`${n},P1_B04_s3,P1,B04,3,kill,positive,excluded,,,,,,,,,P1_B04_s3_w1.tif`);
+  qc.push(`${n},P1_B04_s3,B04,-3.1,fail,blur:fail,true,out of focus (blur score 0.02 < 0.1)`);
+  n++;
+  img.push(`${n},P1_B02_s3,P1,B02,3,drugB,,failed,,,,,,,,,P1_B02_s3_w1.tif`);
   await writeFile(join(dir, 'images.csv'), `${img.join('\n')}\n`);
   await writeFile(join(dir, 'objects.csv'), `${obj.join('\n')}\n`);
   await writeFile(join(dir, 'qc.csv'), `${qc.join('\n')}\n`);
-  await writeFile(join(dir, 'failures.csv'), 'ImageSetId,Stage,Reason\nP1_B02_s3,read,"file is truncated (expected 2,097,152 bytes)"\n');
+  await writeFile(
+    join(dir, 'failures.csv'),
+    `ImageNumber,Metadata_ImageSet,Stage,Reason,Files\n${n},P1_B02_s3,read,"file is truncated (expected 2,097,152 bytes)",P1_B02_s3_w1.tif\n`,
+  );
   if (o.run !== false)
     await writeFile(
       join(dir, 'run.json'),
       JSON.stringify({
+        scopepilot: '0.1.0',
+        node: 'v20.20.2',
+        recipeVersion: 1,
         startedAt: '2026-11-25T09:00:00.000Z',
         finishedAt: '2026-11-25T09:05:00.000Z',
-        versions: { scopepilot: '0.1.0', node: 'v20.20.2', platform: 'linux 6.1 x64', sharp: '0.35.5', libvips: '8.17.3' },
+        ...(o.versions
+          ? { versions: { scopepilot: '0.1.0', node: 'v20.20.2', platform: 'linux 6.1 x64', sharp: '0.35.5', libvips: '8.17.3' } }
+          : {}),
       }),
     );
   await mkdir(join(dir, 'labels'));

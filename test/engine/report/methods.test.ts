@@ -81,7 +81,7 @@ describe('writeMethods', () => {
   });
 
   it('reports software versions from run.json, exclusions, failures and the run dates only', async () => {
-    const { dir } = await fixture();
+    const { dir } = await fixture({ versions: true });
     const { md, json } = await writeMethods(dir, fixtureRecipe(), CONTEXT);
     expect(json.software.source).toBe('run.json');
     expect(md).toContain('- libvips: 8.17.3');
@@ -97,6 +97,15 @@ describe('writeMethods', () => {
     expect(json.paragraph).toMatch(/expected effect was a 25% change, with an analysis error of at most 5% tolerated/);
     expect(md).toContain(json.paragraph);
     expect(md).toMatch(/## References[^#]*Otsu[^\n]*1979/);
+  });
+
+  it('takes ScopePilot and Node versions from a run.json without a versions object, libraries from this process', async () => {
+    const { dir } = await fixture();
+    const { md, json } = await writeMethods(dir, fixtureRecipe(), CONTEXT);
+    expect(json.software.source).toBe('run.json and this process');
+    expect(json.software.versions.node).toBe('v20.20.2');
+    expect(json.software.versions.sharp).toMatch(/^\d+\.\d+/);
+    expect(md).toMatch(/Removed over all images: 16 too small, 8 too large, 16 touching the edge/);
   });
 
   it('writes the same bytes twice, and no date when there is no run.json', async () => {
