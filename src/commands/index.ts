@@ -15,4 +15,24 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'Find nuclei in images: one instance label TIFF per image and segment.json',
     load: () => import('./segment.js'),
   },
+  {
+    name: 'recipe',
+    summary: 'Write the recipe the wizard recommends for a folder (scripted use, no terminal)',
+    load: () => import('./recipe.js'),
+  },
+  {
+    name: 'run',
+    summary: 'Run a recipe on every image set: tables, labels, checkpoints; --shard, --resume, --slurm',
+    load: () => import('./run.js'),
+  },
+  {
+    name: 'merge',
+    summary: 'Combine shard outputs into the result tables of one run',
+    load: () => import('./merge.js'),
+  },
+  {
+    name: 'slurm',
+    summary: 'Write or submit a SLURM array job (one shard per task) plus a merge job',
+    load: () => import('./slurm.js'),
+  },
 ];

@@ -18,7 +18,7 @@ export interface ScanLike {
   plateMap?: unknown;
   plateMapPath?: string;
   pixelSizeUm?: number;
-  summary?: Record<string, unknown>;
+  summary?: { pixelSizeUm?: number };
 }
 
 /** Channel names that look like a DNA stain (same rule as the wizard's DNA channel recommendation). */
@@ -57,7 +57,7 @@ export function defaultRecipe(scan: ScanLike, o: { question?: string } = {}): Re
   const effect = 20;
   const unit = (scan.wells?.length ?? 0) > 1 ? 'well' : 'image';
   const pm = plateMapPath(scan);
-  const pixelSizeUm = scan.pixelSizeUm ?? (typeof scan.summary?.pixelSizeUm === 'number' ? scan.summary.pixelSizeUm : undefined);
+  const pixelSizeUm = scan.pixelSizeUm ?? scan.summary?.pixelSizeUm;
   return parseRecipe({
     version: RECIPE_VERSION,
     input: {

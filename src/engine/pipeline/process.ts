@@ -100,7 +100,8 @@ function withObjectNumber(t: ObjectTable): ObjectTable {
 function imageMeans(t: ObjectTable, object: string): Record<string, number> {
   const out: Record<string, number> = {};
   t.columns.forEach((c, j) => {
-    if (c === 'ObjectNumber' || c.startsWith('Location_') || c.startsWith('Parent_') || c.startsWith('Number_')) return;
+    if (c === 'ObjectNumber' || /^(Location_|Parent_|Children_|Number_|AreaShape_Center_|AreaShape_BoundingBox(Minimum|Maximum)_)/.test(c))
+      return;
     let s = 0;
     let n = 0;
     for (const r of t.rows) {

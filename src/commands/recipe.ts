@@ -1,0 +1,55 @@
+/**
+ * `scopepilot recipe DIR --out FILE [--question q]`: the recipe that accepting every
+ * recommendation in the wizard gives for DIR, for scripted use without a terminal.
+ */
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+
+interface Options {
+  out: string;
+  question: string;
+  pattern?: string;
+  plateMap?: string;
+}
+
+async function action(dir: string, o: Options): Promise<void> {
+  const root = resolve(dir);
+  const [{ scanFolder }, { defaultRecipe }, { writeFileAtomic }, { VERSION }] = await Promise.all([
+    import('../engine/dataset/scan.js'),
+    import('../engine/pipeline/default.js'),
+    import('../engine/io/atomic.js'),
+    import('../version.js'),
+  ]);
+  const scan = await scanFolder(root, {
+    ...(o.pattern ? { pattern: o.pattern } : {}),
+    ...(o.plateMap ? { plateMap: resolve(o.plateMap) } : {}),
+  });
+  const recipe = defaultRecipe({ ...scan, ...(o.plateMap ? { plateMapPath: resolve(o.plateMap) } : {}) }, { question: o.question });
+  const doc = {
+    ...recipe,
+    ...(o.pattern ? { input: { ...recipe.input, pattern: o.pattern } } : {}),
+    createdAt: new Date().toISOString(),
+    scopepilot: VERSION,
+  };
+  const out = resolve(o.out);
+  await writeFileAtomic(out, `${JSON.stringify(doc, null, 2)}\n`);
+  for (const p of scan.problems) process.stderr.write(`${p.level}: ${p.message}${p.hint ? ` - ${p.hint}` : ''}\n`);
+  process.stdout.write(
+    `${out}: ${scan.imageSets.length} image sets, DNA channel "${recipe.input.channels.dna}"` +
+      `${recipe.input.channels.marker ? `, marker "${recipe.input.channels.marker}"` : ''}, question ${recipe.question.type}\n` +
+      `run it with: scopepilot run ${o.out} --out RESULTS\n`,
+  );
+}
+
+export function build(): Command {
+  return new Command('recipe')
+    .description('Write the recipe the wizard recommends for a folder (no terminal needed)')
+    .argument('<dir>', 'folder of images (never written to)')
+    .requiredOption('--out <file>', 'recipe file to write, e.g. recipe.json')
+    .addOption(
+      new Option('--question <q>', 'what you want to learn').choices(['count', 'size', 'intensity', 'coloc', 'phenotype']).default('count'),
+    )
+    .option('--pattern <p>', 'file naming preset id or regular expression (default: detected)')
+    .option('--plate-map <csv>', 'plate map CSV (plate, well, condition ...)')
+    .action(action);
+}

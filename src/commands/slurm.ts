@@ -1,0 +1,64 @@
+/**
+ * `scopepilot slurm RECIPE --out DIR [--tasks N] [--partition P] [--time T] [--mem M] [--submit]`:
+ * write an sbatch array script (one shard per task, one log per task) and a merge job that runs
+ * after every task succeeded; print how to submit, or submit with --submit and print the job ids.
+ */
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Command } from 'commander';
+import { UserError } from '../engine/errors.js';
+import { loadRecipeFile, wholeNumber } from './run.js';
+
+interface Options {
+  out: string;
+  tasks?: number;
+  partition?: string;
+  time?: string;
+  mem?: string;
+  cpus?: number;
+  account?: string;
+  submit?: boolean;
+}
+
+async function action(recipePath: string, o: Options): Promise<void> {
+  const path = resolve(recipePath);
+  await loadRecipeFile(path); // refuse an invalid recipe now, not on the cluster
+  const { writeSlurmScript } = await import('../engine/pipeline/slurm.js');
+  const s = await writeSlurmScript(path, {
+    out: o.out,
+    ...(o.tasks ? { tasks: o.tasks } : {}),
+    ...(o.partition ? { partition: o.partition } : {}),
+    ...(o.time ? { time: o.time } : {}),
+    ...(o.mem ? { mem: o.mem } : {}),
+    ...(o.cpus ? { cpus: o.cpus } : {}),
+    ...(o.account ? { extra: [`--account=${o.account}`] } : {}),
+  });
+  if (!o.submit) {
+    process.stdout.write(`SLURM scripts in ${s.dir} (${s.tasks} array tasks + a merge job)\nsubmit with: ${s.submitCommand}\n`);
+    return;
+  }
+  try {
+    const { stdout } = await promisify(execFile)('bash', [s.submit], { encoding: 'utf8' });
+    process.stdout.write(stdout);
+  } catch (err) {
+    const e = err as { code?: string; stderr?: string; message: string };
+    if (e.code === 'ENOENT') throw new UserError('bash is not available to submit', `run ${s.submitCommand} on a login node`);
+    throw new UserError(`sbatch failed: ${(e.stderr ?? e.message).trim()}`, `check the cluster, then run ${s.submitCommand}`);
+  }
+}
+
+export function build(): Command {
+  return new Command('slurm')
+    .description('Write (or submit) a SLURM array job that runs a recipe in shards, plus a merge job')
+    .argument('<recipe>', 'recipe.json')
+    .requiredOption('--out <dir>', 'output folder on a file system every node sees')
+    .option('--tasks <n>', 'array tasks = shards (default 8)', wholeNumber('--tasks'))
+    .option('--partition <p>', 'SLURM partition')
+    .option('--time <t>', 'wall time per task (default 04:00:00)')
+    .option('--mem <m>', 'memory per task (default 4G)')
+    .option('--cpus <n>', 'CPUs (= workers) per task (default 4)', wholeNumber('--cpus'))
+    .option('--account <a>', 'SLURM account')
+    .option('--submit', 'submit now with sbatch and print the job ids')
+    .action(action);
+}
