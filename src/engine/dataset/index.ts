@@ -4,9 +4,11 @@
  */
 
 export * from './demo.js';
+export * from './features.js';
 export * from './group.js';
 export * from './platemap.js';
 export * from './presets.js';
 export * from './scan.js';
+export * from './subset.js';
 export type * from './types.js';
 export * from './walk.js';
