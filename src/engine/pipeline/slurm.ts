@@ -102,20 +102,18 @@ export async function writeSlurmScript(recipePath: string, o: SlurmOptions): Pro
     `exec ${cmd} merge --out ${q(out)}`,
     '',
   ].join('\n');
-  const submit = [
-    '#!/bin/bash',
-    '# Submit the array and the merge job that runs when every task succeeded (afterok).',
-    'set -euo pipefail',
-    `cd ${q(dir)}`,
-    `mkdir -p ${q(logs)}`,
-    'array=$(sbatch --parsable run-array.sbatch)',
-    'array=${array%%;*}',
-    'merge=$(sbatch --parsable --dependency=afterok:${array} merge.sbatch)',
-    'merge=${merge%%;*}',
-    'echo "array job ${array} (' + tasks + ' tasks), merge job ${merge}"',
-    `echo "logs: ${logs.replace(/"/g, '\\"')}"`,
-    '',
-  ].join('\n');
+  const submit = `#!/bin/bash
+# Submit the array and the merge job that runs when every task succeeded (afterok).
+set -euo pipefail
+cd ${q(dir)}
+mkdir -p ${q(logs)}
+array=$(sbatch --parsable run-array.sbatch)
+array=\${array%%;*}
+merge=$(sbatch --parsable --dependency=afterok:\${array} merge.sbatch)
+merge=\${merge%%;*}
+echo "array job \${array} (${tasks} tasks), merge job \${merge}"
+echo "logs: ${logs.replace(/"/g, '\\"')}"
+`;
   const readme = [
     `ScopePilot SLURM job for ${recipe}`,
     '',

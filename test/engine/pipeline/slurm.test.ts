@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeSlurmScript } from '../../../src/engine/pipeline/slurm.js';
+import { BBBC039, hasSharedData } from '../../helpers/shared-data.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../../..');
+const CLI = join(ROOT, 'dist/cli.js');
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'sp slurm-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('writeSlurmScript', () => {
+  it('writes an array job (one shard per task, a log per task) and a merge job after it', async () => {
+    const out = await tmp(); // has a space: paths must be quoted
+    const s = await writeSlurmScript(join(out, 'recipe.json'), { out, tasks: 4, partition: 'short', time: '1:00:00', mem: '2G' });
+    const array = await readFile(s.array, 'utf8');
+    expect(array).toMatch(/^#SBATCH --array=1-4$/m);
+    expect(array).toMatch(/^#SBATCH --partition=short$/m);
+    expect(array).toMatch(/^#SBATCH --output=.*run-%A_%a\.log$/m);
+    expect(array).toContain('--shard "${SLURM_ARRAY_TASK_ID}/4"');
+    expect(array).toContain(`'${join(out, 'recipe.json')}'`);
+    expect(await readFile(s.merge, 'utf8')).toMatch(/merge --out '.*'/);
+    const submit = await readFile(s.submit, 'utf8');
+    expect(submit).toContain('--dependency=afterok:${array}');
+    expect(await readFile(s.readme, 'utf8')).toMatch(/sbatch --array=I/);
+    expect(existsSync(join(out, 'slurm', 'logs'))).toBe(true);
+  });
+
+  it('refuses options SLURM would reject, saying what is expected', async () => {
+    const out = await tmp();
+    await expect(writeSlurmScript('r.json', { out, time: 'two hours' })).rejects.toThrow(/SLURM time/);
+    await expect(writeSlurmScript('r.json', { out, tasks: 0 })).rejects.toThrow(/--tasks/);
+    await expect(writeSlurmScript('r.json', { out, mem: 'lots' })).rejects.toThrow(/memory/);
+  });
+});
+
+// The scripts themselves, run as SLURM would run them (task ids in the environment), against a
+// single run of the built CLI: the merged tables are identical.
+describe.skipIf(!hasSharedData || !existsSync(CLI))('SLURM scripts on real images (built CLI)', () => {
+  it('array tasks + merge give the same tables as one run', { timeout: 120_000 }, async () => {
+    const work = await tmp();
+    const input = join(work, 'images');
+    await mkdir(input);
+    const names = (await readdir(join(BBBC039, 'images')))
+      .filter((n) => n.endsWith('.tif'))
+      .sort()
+      .slice(0, 5);
+    for (const n of names) await copyFile(join(BBBC039, 'images', n), join(input, n));
+    const recipe = join(work, 'recipe.json');
+    await run(process.execPath, [CLI, 'recipe', input, '--out', recipe]);
+    const single = join(work, 'single');
+    await run(process.execPath, [CLI, 'run', recipe, '--out', single, '--workers', '1', '--no-progress']);
+    const cluster = join(work, 'cluster');
+    const s = await writeSlurmScript(recipe, { out: cluster, tasks: 3, command: `${process.execPath} ${CLI}` });
+    for (let i = 1; i <= 3; i++)
+      await run('bash', [s.array], { env: { ...process.env, SLURM_ARRAY_TASK_ID: String(i), SLURM_CPUS_PER_TASK: '1' } });
+    await run('bash', [s.merge]);
+    for (const t of ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv', 'objects.parquet'])
+      expect((await readFile(join(cluster, t))).equals(await readFile(join(single, t))), t).toBe(true);
+    const images = await readFile(join(cluster, 'images.csv'), 'utf8');
+    expect(images.trim().split('\n')).toHaveLength(6);
+  });
+});
