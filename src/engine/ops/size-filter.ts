@@ -22,10 +22,7 @@ export function labelAreas(labels: Labels): Int32Array {
 }
 
 /** Keep objects with minArea <= area <= maxArea; survivors renumbered 1..n keeping their order. */
-export function filterBySize(
-  labels: Labels,
-  o: SizeFilterOptions,
-): { labels: Labels; removed: { small: number[]; large: number[] } } {
+export function filterBySize(labels: Labels, o: SizeFilterOptions): { labels: Labels; removed: { small: number[]; large: number[] } } {
   const areas = labelAreas(labels);
   const minA = o.minArea ?? 0;
   const maxA = o.maxArea ?? Number.POSITIVE_INFINITY;

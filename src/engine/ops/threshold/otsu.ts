@@ -50,10 +50,11 @@ export function histogram(values: PlaneData | Float32Array, o: HistogramOptions 
     const size = hi - lo + 1;
     const counts = new Float64Array(size);
     if (mask) {
-      for (let i = 0; i < n; i++) if (mask[i] !== 0) {
-        const b = values[i]! - lo;
-        counts[b] = counts[b]! + 1;
-      }
+      for (let i = 0; i < n; i++)
+        if (mask[i] !== 0) {
+          const b = values[i]! - lo;
+          counts[b] = counts[b]! + 1;
+        }
     } else {
       for (let i = 0; i < n; i++) {
         const b = values[i]! - lo;
