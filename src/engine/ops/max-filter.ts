@@ -35,7 +35,7 @@ function maxLine(
   for (let x = 0; x < len; x++) {
     const a = hBuf[x]!;
     const b = g[x + win - 1]!;
-    dst[off + x * stride] = a > b ? a : b;
+    dst[off + x * stride] = Math.max(a, b);
   }
 }
 

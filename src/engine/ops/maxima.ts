@@ -34,13 +34,13 @@ export function findMaxima(values: Float32Array, width: number, height: number, 
   let count = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (v > thr && v === mx[i] && (!m || m[i] !== 0)) count++;
+    if (v > thr && v === mx[i] && m?.[i] !== 0) count++;
   }
   const cand = new Int32Array(count);
   let c = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (v > thr && v === mx[i] && (!m || m[i] !== 0)) cand[c++] = i;
+    if (v > thr && v === mx[i] && m?.[i] !== 0) cand[c++] = i;
   }
   // highest first, ties in raster order (stable sort on index order)
   const order = Array.from(cand).sort((a, b) => values[b]! - values[a]! || a - b);

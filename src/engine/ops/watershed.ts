@@ -116,28 +116,28 @@ export function watershed(surface: Float32Array, markers: Labels, mask?: Mask): 
     // neighbours in raster order: up, left, right, down
     if (i >= w) {
       const j = i - w;
-      if (out[j] === 0 && (!m || m[j] !== 0)) {
+      if (out[j] === 0 && m?.[j] !== 0) {
         out[j] = l;
         heap.push(surface[j]!, age++, j);
       }
     }
     if (x > 0) {
       const j = i - 1;
-      if (out[j] === 0 && (!m || m[j] !== 0)) {
+      if (out[j] === 0 && m?.[j] !== 0) {
         out[j] = l;
         heap.push(surface[j]!, age++, j);
       }
     }
     if (x < w - 1) {
       const j = i + 1;
-      if (out[j] === 0 && (!m || m[j] !== 0)) {
+      if (out[j] === 0 && m?.[j] !== 0) {
         out[j] = l;
         heap.push(surface[j]!, age++, j);
       }
     }
     if (i < n - w) {
       const j = i + w;
-      if (out[j] === 0 && (!m || m[j] !== 0)) {
+      if (out[j] === 0 && m?.[j] !== 0) {
         out[j] = l;
         heap.push(surface[j]!, age++, j);
       }

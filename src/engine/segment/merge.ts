@@ -59,8 +59,8 @@ export function mergeByNeck(labels: Labels, dist: Float32Array, ratio: number): 
     const b = find(key % (nl + 1));
     if (a === b) continue;
     if (s >= ratio * Math.min(peak[a]!, peak[b]!)) {
-      const keep = a < b ? a : b;
-      const drop = a < b ? b : a;
+      const keep = Math.min(a, b);
+      const drop = Math.max(a, b);
       parent[drop] = keep;
       if (peak[drop]! > peak[keep]!) peak[keep] = peak[drop]!;
       merged++;

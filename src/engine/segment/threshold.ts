@@ -12,7 +12,7 @@ const METHODS: Record<string, Method> = {
   'otsu-clip': (v) => otsuThreshold(clipAbove(v, 0.99)),
   'otsu-sqrt': (v) => {
     const r = new Float32Array(v.length);
-    for (let i = 0; i < v.length; i++) r[i] = Math.sqrt(v[i]! > 0 ? v[i]! : 0);
+    for (let i = 0; i < v.length; i++) r[i] = Math.sqrt(Math.max(v[i]!, 0));
     const t = otsuThreshold(r);
     return t * t;
   },
@@ -27,7 +27,7 @@ function clipAbove(v: Float32Array, q: number): Float32Array {
   const s = Float32Array.from(v).sort();
   const c = s[Math.floor(q * (s.length - 1))]!;
   const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i]! > c ? c : v[i]!;
+  for (let i = 0; i < v.length; i++) out[i] = Math.min(v[i]!, c);
   return out;
 }
 

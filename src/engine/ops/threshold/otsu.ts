@@ -73,7 +73,7 @@ export function histogram(values: PlaneData | Float32Array, o: HistogramOptions 
     // numpy widens a zero range to [v - 0.5, v + 0.5]
     for (let b = 0; b < nbins; b++) centers[b] = lo - 0.5 + (b + 0.5) / nbins;
     let c = 0;
-    for (let i = 0; i < n; i++) if (!mask || mask[i] !== 0) c++;
+    for (let i = 0; i < n; i++) if (mask?.[i] !== 0) c++;
     counts[nbins >> 1] = c;
     return { counts, centers };
   }
@@ -81,7 +81,7 @@ export function histogram(values: PlaneData | Float32Array, o: HistogramOptions 
   for (let i = 0; i < n; i++) {
     if (mask && mask[i] === 0) continue;
     const v = values[i]!;
-    if (v !== v) continue;
+    if (Number.isNaN(v)) continue;
     let b = Math.floor((v - lo) * scale);
     if (b >= nbins) b = nbins - 1;
     counts[b] = counts[b]! + 1;
