@@ -148,15 +148,15 @@ export async function processImageSet(recipe: Recipe, imageSet: ImageSet, o: Pro
     const deps: PipelineDeps = { ...loaded.deps, ...o.deps } as PipelineDeps;
     // read
     const { dna } = recipe.input.channels;
-    for (const [name, src] of Object.entries(imageSet.channels)) {
-      res.planes[name] = typeof src === 'string' ? await deps.readPlane(src) : src;
-    }
-    const dnaPlane = res.planes[dna];
-    if (!dnaPlane)
+    if (imageSet.channels[dna] === undefined)
       throw new UserError(
         `image set ${imageSet.id} has no channel "${dna}" (it has ${Object.keys(imageSet.channels).join(', ') || 'none'})`,
         'check input.channels.dna in the recipe and the file naming pattern',
       );
+    for (const [name, src] of Object.entries(imageSet.channels)) {
+      res.planes[name] = typeof src === 'string' ? await deps.readPlane(src) : src;
+    }
+    const dnaPlane = res.planes[dna]!;
     const pixelSizeUm = recipe.input.pixelSizeUm ?? imageSet.meta.pixelSizeUm;
     if (pixelSizeUm !== undefined) res.pixelSizeUm = pixelSizeUm;
     res.timingsMs.read = ms(t0);
