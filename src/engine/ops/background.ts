@@ -60,6 +60,7 @@ function rollBall(src: Float64Array, w: number, h: number, r: number, s: number)
   }
   const out = new Float64Array(w * h);
   out.fill(Number.POSITIVE_INFINITY);
+  // loop order: for each ball offset, one contiguous pass over the valid x range (no per-pixel clamps)
   for (let y = 0; y < h; y++) {
     const o = y * w;
     for (let dy = -reach; dy <= reach; dy++) {
@@ -69,15 +70,15 @@ function rollBall(src: Float64Array, w: number, h: number, r: number, s: number)
       if (hw < 0) continue;
       const c = cost[Math.abs(dy)]!;
       const ro = yy * w;
-      for (let x = 0; x < w; x++) {
-        const x0 = Math.max(x - hw, 0);
-        const x1 = x + hw >= w ? w - 1 : x + hw;
-        let best = out[o + x]!;
-        for (let xx = x0; xx <= x1; xx++) {
-          const v = src[ro + xx]! + c[xx - x + hw]!;
-          if (v < best) best = v;
+      for (let dx = -hw; dx <= hw; dx++) {
+        const cst = c[dx + hw]!;
+        const x0 = dx < 0 ? -dx : 0;
+        const x1 = dx > 0 ? w - dx : w;
+        const so = ro + dx;
+        for (let x = x0; x < x1; x++) {
+          const v = src[so + x]! + cst;
+          if (v < out[o + x]!) out[o + x] = v;
         }
-        out[o + x] = best;
       }
     }
   }

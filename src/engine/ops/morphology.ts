@@ -16,7 +16,8 @@
 import { UserError } from '../errors.js';
 import type { Mask } from '../types.js';
 
-type Numeric = Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array;
+/** Rasters the disc filters accept (values exact in float32, which the filters compute in). */
+type Numeric = Uint8Array | Uint16Array | Float32Array;
 
 /** Half-widths of the rows of disk(r), index |dy|. */
 export function discHalfWidths(r: number): Int32Array {
@@ -33,76 +34,111 @@ export function discArea(r: number): number {
   return n;
 }
 
-/**
- * 1D running min (or max) of `src[off .. off+w)` over [x-hw, x+hw] clipped to the row, into `out[0..w)`.
- * `g` and `hb` are scratch of length >= w + 2hw.
- */
-function runningExtreme(
-  src: ArrayLike<number>,
-  off: number,
+/** Running minima of one padded row for every distinct half-width, written to `dst` (one row of w per level). */
+function rowMinima(
+  padded: Float32Array,
+  pad: number,
   w: number,
-  hw: number,
-  isMax: boolean,
-  out: Float64Array,
-  g: Float64Array,
-  hb: Float64Array,
+  levels: Int32Array,
+  dst: Float32Array,
+  dstOff: number,
+  levelStride: number,
+  g: Float32Array,
+  hb: Float32Array,
 ): void {
-  if (hw === 0) {
-    for (let x = 0; x < w; x++) out[x] = src[off + x]!;
-    return;
-  }
-  const k = 2 * hw + 1;
-  const len = w + 2 * hw;
-  const pad = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  // g: extreme from the start of each block of k; hb: extreme to the end of each block
-  for (let i = 0; i < len; i++) {
-    const j = i - hw;
-    const v = j >= 0 && j < w ? src[off + j]! : pad;
-    if (i % k === 0) g[i] = v;
-    else {
-      const p = g[i - 1]!;
-      g[i] = isMax ? Math.max(v, p) : Math.min(v, p);
+  for (let li = 0; li < levels.length; li++) {
+    const hw = levels[li]!;
+    const o = dstOff + li * levelStride;
+    const base = pad - hw;
+    if (hw === 0) {
+      for (let x = 0; x < w; x++) dst[o + x] = padded[pad + x]!;
+      continue;
+    }
+    // van Herk / Gil-Werman: prefix minima (g) and suffix minima (hb) within blocks of k
+    const k = 2 * hw + 1;
+    const len = w + 2 * hw;
+    for (let b = 0; b < len; b += k) {
+      const e = Math.min(b + k, len);
+      let m = Number.POSITIVE_INFINITY;
+      for (let i = b; i < e; i++) {
+        const v = padded[base + i]!;
+        if (v < m) m = v;
+        g[i] = m;
+      }
+      m = Number.POSITIVE_INFINITY;
+      for (let i = e - 1; i >= b; i--) {
+        const v = padded[base + i]!;
+        if (v < m) m = v;
+        hb[i] = m;
+      }
+    }
+    for (let x = 0; x < w; x++) {
+      const a = hb[x]!;
+      const c = g[x + k - 1]!;
+      dst[o + x] = Math.min(a, c);
     }
   }
-  for (let i = len - 1; i >= 0; i--) {
-    const j = i - hw;
-    const v = j >= 0 && j < w ? src[off + j]! : pad;
-    if (i === len - 1 || (i + 1) % k === 0) hb[i] = v;
-    else {
-      const p = hb[i + 1]!;
-      hb[i] = isMax ? Math.max(v, p) : Math.min(v, p);
+}
+
+/**
+ * Grey erosion of `src` (w x h) by disk(r); outside pixels are ignored. Each source row is filtered
+ * once per distinct half-width of the disc into a ring of the last 2r+1 rows; an output row is the
+ * minimum over the disc's rows of the matching filtered rows.
+ */
+function erodeDisc(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const out = new Float32Array(w * h);
+  if (w === 0 || h === 0) return out;
+  const hw = discHalfWidths(r);
+  const distinct: number[] = [];
+  for (let dy = r; dy >= 0; dy--) if (distinct[distinct.length - 1] !== hw[dy]) distinct.push(hw[dy]!);
+  const levels = Int32Array.from(distinct);
+  const levelOf = new Int32Array(r + 1);
+  for (let dy = 0; dy <= r; dy++) levelOf[dy] = distinct.indexOf(hw[dy]!);
+  const pad = hw[0]!;
+  const R = 2 * r + 1;
+  const levelStride = R * w;
+  const ring = new Float32Array(levels.length * levelStride);
+  const padded = new Float32Array(w + 2 * pad).fill(Number.POSITIVE_INFINITY);
+  const g = new Float32Array(w + 2 * pad);
+  const hb = new Float32Array(w + 2 * pad);
+  for (let yy = 0; yy < h + r; yy++) {
+    if (yy < h) {
+      padded.set(src.subarray(yy * w, yy * w + w), pad);
+      rowMinima(padded, pad, w, levels, ring, (yy % R) * w, levelStride, g, hb);
+    }
+    const y = yy - r;
+    if (y < 0) continue;
+    const o = y * w;
+    out.fill(Number.POSITIVE_INFINITY, o, o + w);
+    const y0 = Math.max(y - r, 0);
+    const y1 = y + r >= h ? h - 1 : y + r;
+    for (let sy = y0; sy <= y1; sy++) {
+      const dy = sy > y ? sy - y : y - sy;
+      const ro = levelOf[dy]! * levelStride + (sy % R) * w;
+      for (let x = 0; x < w; x++) {
+        const v = ring[ro + x]!;
+        if (v < out[o + x]!) out[o + x] = v;
+      }
     }
   }
-  for (let x = 0; x < w; x++) {
-    const a = hb[x]!;
-    const b = g[x + k - 1]!;
-    out[x] = isMax ? Math.max(a, b) : Math.min(a, b);
-  }
+  return out;
+}
+
+function negated(src: ArrayLike<number>, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = -src[i]!;
+  return a;
 }
 
 /** Grey erosion (isMax false) or dilation (true) of `src` (w x h) by disk(r), written into `out`. */
 function discFilter(src: ArrayLike<number>, w: number, h: number, r: number, isMax: boolean, out: Numeric): void {
-  const hw = discHalfWidths(r);
-  const maxHw = hw[0]!;
-  const g = new Float64Array(w + 2 * maxHw);
-  const hb = new Float64Array(w + 2 * maxHw);
-  const row = new Float64Array(w);
-  const acc = new Float64Array(w);
-  const pad = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  for (let y = 0; y < h; y++) {
-    acc.fill(pad);
-    const y0 = Math.max(0, y - r);
-    const y1 = Math.min(h - 1, y + r);
-    for (let yy = y0; yy <= y1; yy++) {
-      runningExtreme(src, yy * w, w, hw[Math.abs(yy - y)]!, isMax, row, g, hb);
-      if (isMax) {
-        for (let x = 0; x < w; x++) if (row[x]! > acc[x]!) acc[x] = row[x]!;
-      } else {
-        for (let x = 0; x < w; x++) if (row[x]! < acc[x]!) acc[x] = row[x]!;
-      }
-    }
-    const o = y * w;
-    for (let x = 0; x < w; x++) out[o + x] = acc[x]!;
+  const n = w * h;
+  if (isMax) {
+    const e = erodeDisc(negated(src, n), w, h, r);
+    for (let i = 0; i < n; i++) out[i] = -e[i]!;
+  } else {
+    const e = erodeDisc(src instanceof Float32Array ? src : Float32Array.from(src as ArrayLike<number>), w, h, r);
+    for (let i = 0; i < n; i++) out[i] = e[i]!;
   }
 }
 
