@@ -224,3 +224,40 @@ export async function readOutputFolder(dir: string, o: { objects?: boolean } = {
     validation: validation as Record<string, unknown> | undefined,
   };
 }
+
+/**
+ * One measurement column of objects.csv, streamed: the ImageNumber and value of every object
+ * that has a finite value (for statistics at the object level). Undefined when the file or the
+ * column does not exist.
+ */
+export async function readObjectColumn(path: string, column: string): Promise<{ image: string[]; values: Float64Array } | undefined> {
+  if (!(await exists(path))) return undefined;
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  let j = -2;
+  let im = -1;
+  const image: string[] = [];
+  let values = new Float64Array(1024);
+  for await (const raw of lines) {
+    if (raw === '') continue;
+    const cells = splitCsvLine(j === -2 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
+    if (j === -2) {
+      j = cells.indexOf(column);
+      im = cells.indexOf('ImageNumber');
+      if (j < 0) {
+        lines.close();
+        return undefined;
+      }
+      continue;
+    }
+    const v = Number(cells[j]);
+    if (cells[j] === '' || !Number.isFinite(v)) continue;
+    if (image.length >= values.length) {
+      const grown = new Float64Array(values.length * 2);
+      grown.set(values);
+      values = grown;
+    }
+    values[image.length] = v;
+    image.push(im >= 0 ? (cells[im] ?? '') : '1');
+  }
+  return { image, values: values.slice(0, image.length) };
+}
