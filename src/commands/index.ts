@@ -11,6 +11,26 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./wizard.js'),
   },
   {
+    name: 'demo',
+    summary: 'Write a synthetic demo plate with known answers (images, labels, plate map, truth.json)',
+    load: () => import('./demo.js'),
+  },
+  {
+    name: 'scan',
+    summary: 'Show what a folder holds (plates, wells, sites, channels, formats) and what is wrong with it',
+    load: () => import('./scan.js'),
+  },
+  {
+    name: 'platemap',
+    summary: 'Write a plate map template for a folder, or check a plate map against it',
+    load: () => import('./platemap.js'),
+  },
+  {
+    name: 'subset',
+    summary: 'Pick a small set of images that represents the whole experiment, with reasons',
+    load: () => import('./subset.js'),
+  },
+  {
     name: 'segment',
     summary: 'Find nuclei in images: one instance label TIFF per image and segment.json',
     load: () => import('./segment.js'),

@@ -213,15 +213,17 @@ export function wellCompare(a: string, b: string): number {
   return pa.row.length - pb.row.length || (pa.row < pb.row ? -1 : pa.row > pb.row ? 1 : 0) || pa.column - pb.column;
 }
 
-/** Wells inside the imaged rectangle of a plate (rows x columns seen) that have no images. */
+/** Wells inside the imaged rectangle of a plate (rows x columns seen) that have no images; none when most of it is empty. */
 function gapWells(imageSets: ImageSet[], plates: string[]): ScanProblem[] {
   const out: string[] = [];
+  let found = 0;
   for (const plate of plates.length ? plates : [undefined]) {
     const here = imageSets.filter((s) => s.meta.plate === plate && s.meta.well !== undefined);
     if (here.length === 0) continue;
     const rows = uniq(here.map((s) => s.meta.row!)).sort(wellCompare);
     const cols = here.map((s) => s.meta.column!);
-    const found = new Set(here.map((s) => s.meta.well));
+    const wellsHere = new Set(here.map((s) => s.meta.well));
+    found += wellsHere.size;
     const rowCodes = rows.map((r) => parseWell(`${r}1`)!.row);
     const first = rowCodes[0]!;
     const last = rowCodes[rowCodes.length - 1]!;
@@ -230,10 +232,11 @@ function gapWells(imageSets: ImageSet[], plates: string[]): ScanProblem[] {
     for (const r of allRows)
       for (let c = Math.min(...cols); c <= Math.max(...cols); c++) {
         const w = wellName(r, c);
-        if (!found.has(w)) out.push(plates.length > 1 ? `${plate} ${w}` : w);
+        if (!wellsHere.has(w)) out.push(plates.length > 1 ? `${plate} ${w}` : w);
       }
   }
-  if (!out.length) return [];
+  // a sparsely imaged plate (more gaps than wells) is a deliberate selection, not a failed export
+  if (!out.length || out.length >= found) return [];
   return [
     problem({
       code: 'missing-well',
