@@ -7,7 +7,10 @@
  *   (0.19) with its default ball kernel and no pre-smoothing. For radius <= 10 the result equals scikit-image's;
  *   for larger radii the ball rolls on an image shrunk by taking the minimum of s x s blocks (s = 2 up to
  *   radius 30, 4 up to 100, else 8, ImageJ's shrink factors) and the background is interpolated back
- *   bilinearly, which costs 1/s⁴ of the exact computation and moves the background by a few grey levels.
+ *   bilinearly, which costs 1/s⁴ of the exact computation. On a 696x520 12-bit BBBC039 image the
+ *   radius 25 and 50 backgrounds differ from scikit-image's by 0.2 grey levels on average (at most 7).
+ *   Cost: exact radius 10 is ~314 operations per pixel (a few hundred ms for 696x520 here); radius 50
+ *   (shrunk 4x) about 50 ms. 'tophat' is cheaper for small radii.
  * - 'tophat': white top-hat, the image minus its grey opening with disk(radius)
  *   (skimage.morphology.white_tophat): removes everything wider than the disc.
  *
