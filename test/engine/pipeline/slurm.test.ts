@@ -29,10 +29,12 @@ describe('writeSlurmScript', () => {
     expect(array).toMatch(/^#SBATCH --array=1-4$/m);
     expect(array).toMatch(/^#SBATCH --partition=short$/m);
     expect(array).toMatch(/^#SBATCH --output=.*run-%A_%a\.log$/m);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
     expect(array).toContain('--shard "${SLURM_ARRAY_TASK_ID}/4"');
     expect(array).toContain(`'${join(out, 'recipe.json')}'`);
     expect(await readFile(s.merge, 'utf8')).toMatch(/merge --out '.*'/);
     const submit = await readFile(s.submit, 'utf8');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
     expect(submit).toContain('--dependency=afterok:${array}');
     expect(await readFile(s.readme, 'utf8')).toMatch(/sbatch --array=I/);
     expect(existsSync(join(out, 'slurm', 'logs'))).toBe(true);

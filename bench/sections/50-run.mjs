@@ -1,0 +1,193 @@
+// The runner (`scopepilot run`): throughput with 1 and 2 workers on 200 image sets, peak memory
+// for 200 vs 2,000 image sets, the runner's overhead over pure compute, and kill -9 at random
+// points 5 times with resume (outputs must equal one clean run).
+// `npm run build && node bench/run.mjs run`. Data: BBBC039 images hard-linked under plate-style
+// names (no copies of the shared data; tiles for the 2,000-set memory run are written to .bench-out).
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const fmt = (v, d = 2) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
+const TABLES = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv', 'objects.parquet'];
+
+function run(cli, args) {
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const t0 = performance.now();
+  const r = timeBin
+    ? spawnSync(timeBin, ['-v', process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wallS = (performance.now() - t0) / 1000;
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+  return { wallS, rssMB: m ? Number(m[1]) / 1024 : undefined, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A folder of `n` image sets in ImageXpress naming, each a hard link to a BBBC039 image. */
+function plate(dir, sources, n) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const rows = 'ABCDEFGHIJKLMNOP';
+  for (let i = 0; i < n; i++) {
+    const well = `${rows[Math.floor(i / 4 / 24) % 16]}${String(1 + (Math.floor(i / 4) % 24)).padStart(2, '0')}`;
+    const plateNo = 1 + Math.floor(i / (4 * 384));
+    const name = `BENCH${plateNo}_${well}_s${1 + (i % 4)}_w100000000-0000-0000-0000-${String(i).padStart(12, '0')}.tif`;
+    const src = sources[i % sources.length];
+    try {
+      linkSync(src, join(dir, name));
+    } catch {
+      copyFileSync(src, join(dir, name));
+    }
+  }
+}
+
+function sameTables(a, b) {
+  return TABLES.every((t) => existsSync(join(a, t)) && existsSync(join(b, t)) && readFileSync(join(a, t)).equals(readFileSync(join(b, t))));
+}
+
+function countCheckpoints(out) {
+  try {
+    return readdirSync(join(out, 'checkpoints')).filter((n) => n.endsWith('.json')).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Seeded PRNG (mulberry32) so the kill points are reproducible. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function killRun(cli, args, afterMs) {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: 'ignore' });
+  const exited = new Promise((res) => child.on('exit', (code, sig) => res({ code, sig })));
+  const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+  const r = await exited;
+  clearTimeout(timer);
+  return r;
+}
+
+export default async function runBench(ctx) {
+  if (!ctx.hasSharedData) {
+    console.log('skipped: ../shared/data not found');
+    return;
+  }
+  const cli = join(ctx.dist, 'cli.js');
+  const base = join(ctx.tmp, 'run');
+  rmSync(base, { recursive: true, force: true });
+  mkdirSync(base, { recursive: true });
+  const imgDir = join(ctx.sharedData, 'bbbc039-dev', 'images');
+  const sources = readdirSync(imgDir)
+    .filter((n) => n.endsWith('.tif'))
+    .sort()
+    .map((n) => join(imgDir, n));
+  const report = {};
+  const recipeFor = (dir, name, edit = (r) => r) => {
+    const path = join(base, `${name}.json`);
+    const r = spawnSync(process.execPath, [cli, 'recipe', dir, '--out', path], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`recipe failed: ${r.stderr}`);
+    writeFileSync(path, JSON.stringify(edit(JSON.parse(readFileSync(path, 'utf8'))), null, 2));
+    return path;
+  };
+
+  // 1. throughput, 1 vs 2 workers, 200 image sets
+  const n200 = join(base, 'plate200');
+  plate(n200, sources, 200);
+  const recipe200 = recipeFor(n200, 'recipe200');
+  const w1 = run(cli, ['run', recipe200, '--out', join(base, 'out-w1'), '--workers', '1', '--no-progress']);
+  const w2 = run(cli, ['run', recipe200, '--out', join(base, 'out-w2'), '--workers', '2', '--no-progress']);
+  const same12 = sameTables(join(base, 'out-w1'), join(base, 'out-w2'));
+  const speedup = w1.wallS / w2.wallS;
+  console.log('### throughput: 200 image sets (BBBC039 696x520, default recipe)\n');
+  console.log('| workers | exit | wall s | image sets/s | peak RSS MB |');
+  console.log('|---|---|---|---|---|');
+  for (const [k, r] of [
+    [1, w1],
+    [2, w2],
+  ])
+    console.log(`| ${k} | ${r.status} | ${fmt(r.wallS)} | ${fmt(200 / r.wallS)} | ${fmt(r.rssMB, 0)} |`);
+  console.log(`\n2 workers / 1 worker: ${fmt(speedup)}x (target >= 1.8x); tables identical for 1 and 2 workers: ${same12}`);
+  report.throughput = { w1: w1.wallS, w2: w2.wallS, speedup, identical: same12, rss200: w2.rssMB };
+
+  // 2. peak memory, 200 vs 2,000 image sets: 160x160 tiles cut from BBBC039 (so 2,000 sets run
+  // in a minute); default recipe, 2 workers
+  const { readPlane } = await import(join(ctx.dist, 'engine/io/read.js'));
+  const { encodeTiff } = await import(join(ctx.dist, 'engine/io/tiff-write.js'));
+  const tileDir = join(base, 'tiles');
+  mkdirSync(tileDir, { recursive: true });
+  const tiles = [];
+  for (const src of sources) {
+    const p = await readPlane(src);
+    for (let ty = 0; ty + 160 <= p.height; ty += 160)
+      for (let tx = 0; tx + 160 <= p.width; tx += 160) {
+        const data = new Uint16Array(160 * 160);
+        for (let y = 0; y < 160; y++) for (let x = 0; x < 160; x++) data[y * 160 + x] = p.data[(ty + y) * p.width + tx + x];
+        const path = join(tileDir, `t${tiles.length}.tif`);
+        writeFileSync(path, encodeTiff([{ width: 160, height: 160, data }]));
+        tiles.push(path);
+      }
+  }
+  const mem = {};
+  for (const n of [200, 2000]) {
+    const dir = join(base, `tiles${n}`);
+    plate(dir, tiles, n);
+    const r = run(cli, ['run', recipeFor(dir, `recipe-tiles${n}`), '--out', join(base, `out-tiles${n}`), '--workers', '2', '--no-progress']);
+    mem[n] = r;
+  }
+  const ratio = mem[2000].rssMB / mem[200].rssMB;
+  console.log(
+    `\n### memory (160x160 tiles, 2 workers)\n\n200 image sets: peak RSS ${fmt(mem[200].rssMB, 0)} MB (${fmt(mem[200].wallS, 1)} s); 2,000 image sets: ${fmt(mem[2000].rssMB, 0)} MB (exit ${mem[2000].status}, ${fmt(mem[2000].wallS, 1)} s) -> ${fmt(ratio)}x (target <= 1.2x)`,
+  );
+  report.memory = { rss200: mem[200].rssMB, rss2000: mem[2000].rssMB, ratio, wall200: mem[200].wallS, wall2000: mem[2000].wallS };
+
+  // 3. overhead: the run (1 worker) vs pure compute (processImageSet in a loop, nothing written)
+  const { processImageSet } = await import(join(ctx.dist, 'engine/pipeline/process.js'));
+  const { parseRecipe } = await import(join(ctx.dist, 'engine/pipeline/recipe.js'));
+  const { scanFolder } = await import(join(ctx.dist, 'engine/dataset/scan.js'));
+  const n50 = join(base, 'plate50');
+  plate(n50, sources, 50);
+  const recipe50 = recipeFor(n50, 'recipe50');
+  const rec = parseRecipe(readFileSync(recipe50, 'utf8'));
+  const scan = await scanFolder(n50, { preset: rec.input.preset, probeSets: 0 });
+  await processImageSet(rec, scan.imageSets[0]); // warm up (module loading)
+  const tc = performance.now();
+  for (const s of scan.imageSets) await processImageSet(rec, s);
+  const computeS = (performance.now() - tc) / 1000;
+  const r50 = run(cli, ['run', recipe50, '--out', join(base, 'out-50'), '--workers', '1', '--no-progress']);
+  const runJson = JSON.parse(readFileSync(join(base, 'out-50', 'run.json'), 'utf8'));
+  const overhead = (r50.wallS - computeS) / computeS;
+  console.log(
+    `\n### overhead (50 image sets, 1 worker)\n\npure compute ${fmt(computeS)} s; \`scopepilot run\` ${fmt(r50.wallS)} s wall (process start, scan, checkpoints, labels, tables, Parquet, DuckDB included; run.json wall ${fmt(runJson.wallMs / 1000)} s) -> overhead ${fmt(overhead * 100, 1)}% (target < 15%)`,
+  );
+  report.overhead = { computeS, runS: r50.wallS, overhead };
+
+  // 4. kill -9 at 5 random points, resume each time; compare with a clean run
+  const n40 = join(base, 'plate40');
+  plate(n40, sources, 40);
+  const recipe40 = recipeFor(n40, 'recipe40');
+  const clean = join(base, 'out-clean');
+  const cleanRun = run(cli, ['run', recipe40, '--out', clean, '--workers', '2', '--no-progress']);
+  const killed = join(base, 'out-killed');
+  const rand = rng(42);
+  const kills = [];
+  for (let k = 0; k < 5; k++) {
+    const ms = Math.round(500 + rand() * Math.max(1000, cleanRun.wallS * 1000 * 0.3));
+    const r = await killRun(cli, ['run', recipe40, '--out', killed, '--workers', '2', '--no-progress'], ms);
+    kills.push({ afterMs: ms, signal: r.sig, code: r.code, checkpoints: countCheckpoints(killed) });
+  }
+  const final = run(cli, ['run', recipe40, '--out', killed, '--workers', '2', '--no-progress']);
+  const identical = sameTables(clean, killed);
+  console.log('\n### kill -9 and resume (40 image sets, 2 workers)\n');
+  console.log('| kill | after ms | signal | checkpoints then |');
+  console.log('|---|---|---|---|');
+  kills.forEach((k, i) => console.log(`| ${i + 1} | ${k.afterMs} | ${k.signal ?? `exit ${k.code}`} | ${k.checkpoints} |`));
+  console.log(`\nfinal resume exit ${final.status}; tables byte-identical to a clean run: ${identical}`);
+  report.kill = { kills, identical };
+  writeFileSync(join(base, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+}
