@@ -58,11 +58,11 @@ export function wellName(row: string, column: number): string {
   return `${rowLetters(row)}${String(column).padStart(2, '0')}`;
 }
 
-/** Parse a well name like `A1`, `a01`, `B 12`, `r02c03` into row letters and column; undefined if it is not one. */
+/** Parse a well name like `A1`, `a01`, `B 12`, `AF48`, `r02c03` into row letters and column (1..48); undefined if it is not one. */
 export function parseWell(s: string): { row: string; column: number } | undefined {
   const t = s.trim();
-  let m = /^([A-Za-z]{1,2})\s*0*(\d{1,3})$/.exec(t);
-  if (m) return { row: m[1]!.toUpperCase(), column: Number(m[2]) };
+  let m = /^([A-Za-z]|[Aa][A-Fa-f])\s*0*(\d{1,3})$/.exec(t);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 48) return { row: m[1]!.toUpperCase(), column: Number(m[2]) };
   m = /^r(\d{1,2})c(\d{1,2})$/i.exec(t);
   if (m) return { row: rowLetters(m[1]!), column: Number(m[2]) };
   return undefined;
