@@ -9,7 +9,7 @@ import { describeError, UserError } from '../errors.js';
 import type { ImageMeta, ImageSet, Labels, Plane, QcLevel, QcVerdict } from '../types.js';
 import { basicMeasure } from './basic-measure.js';
 import { loadPipelineDeps, type ObjectTableLike, type PipelineDeps } from './deps.js';
-import { backgroundOptions, type Recipe, segmentOptions } from './recipe.js';
+import { asRecipe, backgroundOptions, type Recipe, segmentOptions } from './recipe.js';
 
 export interface ObjectTable {
   columns: string[];
@@ -128,9 +128,15 @@ const ms = (t: number) => Math.round((performance.now() - t) * 100) / 100;
  * Run every stage of `recipe` on one image set. Never throws for a bad image: the result has
  * status 'failed' with the stage and a one-line reason. QC exclusion follows the recipe's
  * policy, user exclusions and keeps (stages.qc.exclude / keep); excluded sets are not measured.
+ * The recipe may be unparsed (it is validated then; an invalid recipe throws a UserError).
  */
-export async function processImageSet(recipe: Recipe, imageSet: ImageSet, o: ProcessOptions = {}): Promise<ImageSetResult> {
+export async function processImageSet(
+  recipeIn: Recipe | Record<string, unknown>,
+  imageSet: ImageSet,
+  o: ProcessOptions = {},
+): Promise<ImageSetResult> {
   const t0 = performance.now();
+  const recipe = asRecipe(recipeIn);
   const notes: string[] = [];
   const res: ImageSetResult = {
     id: imageSet.id,

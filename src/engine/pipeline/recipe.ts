@@ -238,7 +238,15 @@ export function parseRecipe(json: unknown): Recipe {
       'fix these fields in recipe.json (docs: README "scopepilot run"), or write it again with the wizard',
     );
   }
+  PARSED.add(r.data);
   return r.data;
+}
+
+const PARSED = new WeakSet<object>();
+
+/** `x` itself when it came from parseRecipe (and was not copied), else parseRecipe(x). */
+export function asRecipe(x: unknown): Recipe {
+  return x !== null && typeof x === 'object' && PARSED.has(x) ? (x as Recipe) : parseRecipe(x);
 }
 
 /**

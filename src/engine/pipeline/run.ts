@@ -19,7 +19,7 @@ import { readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
 import { mergeOutputs } from './merge.js';
-import { parseRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
+import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
 
 export interface Shard {
   /** 1-based shard number. */
@@ -146,7 +146,7 @@ const FATAL_HINTS: Record<string, string> = {
 export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSummary> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
-  const recipe = parseRecipe(recipeIn);
+  const recipe = asRecipe(recipeIn);
   const base = resolve(o.base ?? process.cwd());
   const out = resolve(o.out);
   const root = resolve(base, o.input ?? recipe.input.root);

@@ -5,10 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPipelineDeps } from './deps.js';
 import { type JobSpec, type RunContext, runJob } from './job.js';
+import { parseRecipe } from './recipe.js';
 
 const port = parentPort;
 if (port) {
-  const ctx = workerData as RunContext;
+  // parse once here (a structured clone is not the parsed object, and processImageSet would re-validate per job)
+  const ctx = { ...(workerData as RunContext), recipe: parseRecipe((workerData as RunContext).recipe) };
   // load the engine while the first job is on its way (errors surface in the job's result)
   loadPipelineDeps().catch(() => undefined);
   const queue: JobSpec[] = [];

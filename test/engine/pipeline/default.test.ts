@@ -67,3 +67,41 @@ describe.skipIf(!hasSharedData)('processImageSet on a real image (BBBC039)', () 
     expect(r.reason).toMatch(/no channel "w1" \(it has w2\)/);
   });
 });
+
+describe('applyDecisions', () => {
+  it('writes what the user changed in the wizard into the recipe the runner applies', async () => {
+    const { applyDecisions } = await import('../../../src/engine/pipeline/decisions.js');
+    const base = defaultRecipe(scan, { question: 'count' });
+    const d = (step: string, field: string, value: string | number) => ({
+      step,
+      field,
+      label: field,
+      value,
+      recommended: '',
+      changed: true,
+      why: 'user',
+    });
+    const { recipe, unmapped } = applyDecisions(
+      base,
+      [
+        d('objects', 'threshold', 'li'),
+        d('objects', 'diameter', 24),
+        d('preprocess', 'smoothing', 'auto'),
+        d('measurements', 'texture', 'yes'),
+        d('data', 'marker', 'none'),
+        d('data', 'pixelSize', '0.65'),
+        d('run', 'mode', 'run-now'),
+      ],
+      { excluded: { A01_s1: 'blurred' }, subset: ['A01_s2'] },
+    );
+    expect(recipe.stages.objects.nuclei).toMatchObject({ threshold: 'li', diameter: 24 });
+    expect(recipe.stages.measure.texture).toBe(true);
+    expect(recipe.input.channels.marker).toBeUndefined();
+    expect(recipe.input.pixelSizeUm).toBe(0.65);
+    expect(recipe.stages.qc.exclude).toEqual({ A01_s1: 'blurred' });
+    expect(recipe.subset).toEqual(['A01_s2']);
+    expect(recipe.decisions).toHaveLength(7);
+    expect(unmapped.map((u) => u.field)).toEqual(['mode']);
+    expect(base.stages.objects.nuclei.threshold).toBe('otsu');
+  });
+});
