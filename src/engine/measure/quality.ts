@@ -1,0 +1,329 @@
+/**
+ * Per-image quality metrics with CellProfiler MeasureImageQuality names (ImageQuality_*), plus the
+ * metrics ScopePilot's QC rules need (signal-to-noise, illumination unevenness, bright debris,
+ * object count). Computed on the raw plane, before any correction. Judging them: ./qc.ts.
+ */
+import { label } from '../ops/label.js';
+import { otsuThreshold } from '../ops/threshold/otsu.js';
+import type { Plane } from '../types.js';
+import { medianInPlace, selectInPlace } from './robust.js';
+import { powerLogLogSlope } from './spectrum.js';
+
+export interface ImageQualityOptions {
+  /** True maximum of the camera (4095 for 12-bit data in 16-bit files). Default: 2^bitDepth - 1 for integer data. */
+  trueMax?: number;
+  /** Number of objects found in the image, when segmentation has run. Default: estimated (see ImageQuality_ObjectCount). */
+  objectCount?: number;
+  /** Spatial scale in pixels for LocalFocusScore tiles and Correlation offset. Default 20 (CellProfiler's default). */
+  scale?: number;
+}
+
+/** Smallest foreground component counted as an object when no object count is given. */
+const MIN_OBJECT_AREA = 16;
+/** A foreground pixel is "very bright" (debris) above background + this x the typical foreground contrast. */
+const DEBRIS_FACTOR = 4;
+
+function containerMax(plane: Plane): number {
+  if (plane.data instanceof Uint8Array) return 255;
+  if (plane.data instanceof Uint16Array) return 65535;
+  return 1;
+}
+
+/**
+ * Quality metrics of one plane. Intensities are raw pixel values except FocusScore and
+ * LocalFocusScore, which use CellProfiler's 0..1 scaling (value / container maximum) so that
+ * published cut-offs apply. Keys:
+ * - ImageQuality_FocusScore: variance / mean of the whole image (CellProfiler "normalized variance").
+ * - ImageQuality_LocalFocusScore: mean of the normalized variance of `scale` x `scale` tiles.
+ * - ImageQuality_PowerLogLogSlope: see {@link powerLogLogSlope} (more negative = blurrier).
+ * - ImageQuality_Correlation: Pearson correlation of pixel pairs `scale` px apart (x and y averaged;
+ *   Haralick correlation without grey-level binning). Rises with blur.
+ * - ImageQuality_PercentMaximal / PercentMinimal: % of pixels equal to the image max / min.
+ * - ImageQuality_PercentSaturated: % of pixels >= the true maximum (`trueMax`).
+ * - ImageQuality_{Mean,Std,MAD,Median,Min,Max,Total}Intensity; ImageQuality_ThresholdOtsu.
+ * - ImageQuality_ThresholdOtsu is computed on values clipped at their 98th percentile (robust to bright specks).
+ * - ImageQuality_ForegroundFraction: fraction of pixels above that threshold.
+ * - ImageQuality_SignalToNoise: (median foreground - median background) / MAD of the background
+ *   (an empty field is near 2-4, stained nuclei are 20 or more).
+ * - ImageQuality_IlluminationUnevenness: over 3 vertical and 3 horizontal strips, the larger of
+ *   (a) the spread (max - min) of strip background means / the image's foreground-minus-background
+ *   contrast and (b) the spread of strip foreground-minus-background means / their maximum
+ *   (0 = even; 0.5 = one side of the field gets half the light of the other).
+ * - ImageQuality_EdgeSharpness: mean gradient on object edges / contrast (~ 1 / edge width in px).
+ * - ImageQuality_DebrisFraction: fraction of foreground pixels brighter than background + 4 x the
+ *   median foreground contrast, or than 95% of the true maximum when that is lower (but at least
+ *   2.5 x the contrast): very bright specks, dust, precipitate.
+ * - ImageQuality_ObjectCount: `objectCount` when given; else foreground components (8-connected,
+ *   >= 16 px) as a rough estimate. ImageQuality_BitDepth: the plane's significant bits.
+ * Constant images give 0 for focus and slope metrics and NaN where a ratio is undefined.
+ * @see Bray et al., J Biomol Screen 17:266 (2012); CellProfiler MeasureImageQuality
+ *   (Stirling et al., BMC Bioinformatics 22:433, 2021).
+ */
+export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}): Record<string, number> {
+  const { width: w, height: h, data } = plane;
+  const n = w * h;
+  const scale = Math.max(2, Math.round(opts.scale ?? 20));
+  const isInt = !(data instanceof Float32Array);
+  const ceiling = opts.trueMax ?? (isInt ? 2 ** plane.bitDepth - 1 : Number.NaN);
+  const cmax = containerMax(plane);
+
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  let nLo = 0;
+  let nHi = 0;
+  let nSat = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    sum += v;
+    if (v >= ceiling) nSat++;
+    if (v < lo) {
+      lo = v;
+      nLo = 1;
+    } else if (v === lo) nLo++;
+    if (v > hi) {
+      hi = v;
+      nHi = 1;
+    } else if (v === hi) nHi++;
+  }
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = data[i]! - mean;
+    ss += d * d;
+  }
+  const variance = ss / n;
+  const all = Float64Array.from(data);
+  const med = medianInPlace(all);
+  for (let i = 0; i < n; i++) all[i] = Math.abs(data[i]! - med);
+  const madAll = medianInPlace(all);
+
+  const m: Record<string, number> = {
+    ImageQuality_FocusScore: mean > 0 ? variance / (mean * cmax) : 0,
+    ImageQuality_LocalFocusScore: localFocus(data, w, h, scale, cmax),
+    ImageQuality_PowerLogLogSlope: powerLogLogSlope(data, w, h),
+    ImageQuality_Correlation: offsetCorrelation(data, w, h, scale),
+    ImageQuality_PercentMaximal: (100 * nHi) / n,
+    ImageQuality_PercentMinimal: (100 * nLo) / n,
+    ImageQuality_PercentSaturated: Number.isFinite(ceiling) ? (100 * nSat) / n : Number.NaN,
+    ImageQuality_MeanIntensity: mean,
+    ImageQuality_StdIntensity: Math.sqrt(variance),
+    ImageQuality_MADIntensity: madAll,
+    ImageQuality_MedianIntensity: med,
+    ImageQuality_MinIntensity: lo,
+    ImageQuality_MaxIntensity: hi,
+    ImageQuality_TotalIntensity: sum,
+    ImageQuality_BitDepth: plane.bitDepth,
+  };
+  if (!(hi > lo)) {
+    return {
+      ...m,
+      ImageQuality_ThresholdOtsu: lo,
+      ImageQuality_ForegroundFraction: 0,
+      ImageQuality_SignalToNoise: 0,
+      ImageQuality_IlluminationUnevenness: 0,
+      ImageQuality_EdgeSharpness: 0,
+      ImageQuality_DebrisFraction: 0,
+      ImageQuality_ObjectCount: opts.objectCount ?? 0,
+    };
+  }
+  // Otsu on values clipped at the 98th percentile, so a few very bright specks do not pull the
+  // threshold above the nuclei.
+  const work = Float64Array.from(data);
+  const clipAt = selectInPlace(work, Math.min(n - 1, Math.floor(0.98 * n)));
+  const clipped = isInt ? new Uint16Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) clipped[i] = Math.min(data[i]!, clipAt);
+  const t = otsuThreshold(clipped);
+  const fg = new Uint8Array(n);
+  let nFg = 0;
+  for (let i = 0; i < n; i++) {
+    if (data[i]! > t) {
+      fg[i] = 1;
+      nFg++;
+    }
+  }
+  const fgVals = new Float64Array(nFg);
+  const bgVals = new Float64Array(n - nFg);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (fg[i]) fgVals[a++] = data[i]!;
+    else bgVals[b++] = data[i]!;
+  }
+  const fgMed = medianInPlace(fgVals);
+  const bgMed = medianInPlace(bgVals);
+  for (let i = 0; i < bgVals.length; i++) bgVals[i] = Math.abs(bgVals[i]! - bgMed);
+  const bgMad = medianInPlace(bgVals);
+  const contrast = fgMed - bgMed;
+  // Very bright: 4x the typical contrast, but never beyond 95% of the camera range (debris is often
+  // saturated) and never below 2.5x the contrast (bright mitotic nuclei are up to ~3x).
+  const cap = Number.isFinite(ceiling) ? bgMed + 0.95 * (ceiling - bgMed) : Number.POSITIVE_INFINITY;
+  const debrisLevel = Math.max(bgMed + 2.5 * contrast, Math.min(bgMed + DEBRIS_FACTOR * contrast, cap));
+  let nDebris = 0;
+  for (let i = 0; i < n; i++) if (data[i]! > debrisLevel) nDebris++;
+
+  let objects = opts.objectCount;
+  if (objects === undefined) {
+    const lab = label({ width: w, height: h, data: fg }, 8);
+    const areas = new Int32Array(lab.count + 1);
+    for (let i = 0; i < n; i++) areas[lab.data[i]!]!++;
+    objects = 0;
+    for (let l = 1; l <= lab.count; l++) if (areas[l]! >= MIN_OBJECT_AREA) objects++;
+  }
+  return {
+    ...m,
+    ImageQuality_ThresholdOtsu: t,
+    ImageQuality_ForegroundFraction: nFg / n,
+    ImageQuality_SignalToNoise: bgMad > 0 ? contrast / bgMad : contrast > 0 ? Number.POSITIVE_INFINITY : 0,
+    ImageQuality_IlluminationUnevenness: unevenness(data, fg, w, h, bgMed, contrast, debrisLevel),
+    ImageQuality_EdgeSharpness: edgeSharpness(data, fg, w, h, contrast),
+    ImageQuality_DebrisFraction: nFg > 0 ? nDebris / nFg : 0,
+    ImageQuality_ObjectCount: objects,
+  };
+}
+
+/** Mean over `scale`-px tiles of variance / mean (0..1 scaled as CellProfiler). */
+function localFocus(data: ArrayLike<number>, w: number, h: number, scale: number, cmax: number): number {
+  const tx = Math.ceil(w / scale);
+  const ty = Math.ceil(h / scale);
+  const s = new Float64Array(tx * ty);
+  const s2 = new Float64Array(tx * ty);
+  const c = new Float64Array(tx * ty);
+  for (let y = 0; y < h; y++) {
+    const ro = ((y / scale) | 0) * tx;
+    for (let x = 0; x < w; x++) {
+      const k = ro + ((x / scale) | 0);
+      const v = data[y * w + x]! / cmax;
+      s[k]! += v;
+      s2[k]! += v * v;
+      c[k]!++;
+    }
+  }
+  let total = 0;
+  for (let k = 0; k < tx * ty; k++) {
+    const mu = s[k]! / c[k]!;
+    if (mu > 0) total += Math.max(0, s2[k]! / c[k]! - mu * mu) / mu;
+  }
+  return total / (tx * ty);
+}
+
+/** Pearson correlation of pixel pairs `d` apart horizontally and vertically, averaged. */
+function offsetCorrelation(data: ArrayLike<number>, w: number, h: number, d: number): number {
+  const pair = (dx: number, dy: number): number => {
+    let n = 0;
+    let sa = 0;
+    let sb = 0;
+    let saa = 0;
+    let sbb = 0;
+    let sab = 0;
+    for (let y = 0; y + dy < h; y++) {
+      for (let x = 0; x + dx < w; x++) {
+        const a = data[y * w + x]!;
+        const b = data[(y + dy) * w + x + dx]!;
+        sa += a;
+        sb += b;
+        saa += a * a;
+        sbb += b * b;
+        sab += a * b;
+        n++;
+      }
+    }
+    if (n < 2) return Number.NaN;
+    const cov = sab / n - (sa / n) * (sb / n);
+    const va = saa / n - (sa / n) ** 2;
+    const vb = sbb / n - (sb / n) ** 2;
+    return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN;
+  };
+  const cx = pair(d, 0);
+  const cy = pair(0, d);
+  if (Number.isNaN(cx)) return cy;
+  if (Number.isNaN(cy)) return cx;
+  return (cx + cy) / 2;
+}
+
+/**
+ * See ImageQuality_IlluminationUnevenness in {@link measureImageQuality}: the image is cut into 3
+ * vertical and 3 horizontal strips (each holds many objects, so cell-to-cell variation averages
+ * out; very bright debris is left out); in each strip the mean background and the mean foreground-minus-background are taken.
+ */
+function unevenness(
+  data: ArrayLike<number>,
+  fg: Uint8Array,
+  w: number,
+  h: number,
+  bgMed: number,
+  contrast: number,
+  debrisLevel: number,
+): number {
+  const S = 3;
+  // "Clearly above background" (a fifth of the typical contrast), so that objects dimmed by the
+  // uneven light still count on the dark side.
+  const dimLevel = bgMed + 0.2 * contrast;
+  // strips 0..2 vertical (by x), 3..5 horizontal (by y)
+  const fs = new Float64Array(2 * S);
+  const fc = new Float64Array(2 * S);
+  const bs = new Float64Array(2 * S);
+  const bc = new Float64Array(2 * S);
+  for (let y = 0; y < h; y++) {
+    const sy = S + Math.min(S - 1, ((y * S) / h) | 0);
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(S - 1, ((x * S) / w) | 0);
+      const i = y * w + x;
+      const v = data[i]!;
+      if (v > debrisLevel) continue;
+      if (v > dimLevel) {
+        fs[sx]! += v;
+        fc[sx]!++;
+        fs[sy]! += v;
+        fc[sy]!++;
+      } else if (!fg[i]) {
+        bs[sx]! += v;
+        bc[sx]!++;
+        bs[sy]! += v;
+        bc[sy]!++;
+      }
+    }
+  }
+  if (!(contrast > 0)) return 0;
+  let worst = 0;
+  for (let dir = 0; dir < 2; dir++) {
+    let bMin = Number.POSITIVE_INFINITY;
+    let bMax = Number.NEGATIVE_INFINITY;
+    let cMin = Number.POSITIVE_INFINITY;
+    let cMax = Number.NEGATIVE_INFINITY;
+    for (let k = dir * S; k < dir * S + S; k++) {
+      const b = bc[k]! > 0 ? bs[k]! / bc[k]! : bgMed;
+      if (b < bMin) bMin = b;
+      if (b > bMax) bMax = b;
+      if (fc[k]! < 100) continue;
+      const c = fs[k]! / fc[k]! - b;
+      if (c < cMin) cMin = c;
+      if (c > cMax) cMax = c;
+    }
+    const bgSpread = bMax > bMin ? (bMax - bMin) / contrast : 0;
+    const fgSpread = cMax > cMin && cMax > 0 ? (cMax - cMin) / cMax : 0;
+    worst = Math.max(worst, bgSpread, fgSpread);
+  }
+  return worst;
+}
+
+/**
+ * Mean gradient magnitude (central differences) on the foreground boundary, divided by the
+ * foreground-minus-background contrast: about 1 / (edge width in px). Blur widens edges and
+ * lowers it; unlike the power-spectrum slope it does not depend on how many objects the field holds.
+ */
+function edgeSharpness(data: ArrayLike<number>, fg: Uint8Array, w: number, h: number, contrast: number): number {
+  if (!(contrast > 0)) return 0;
+  let sum = 0;
+  let count = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      const f = fg[i]!;
+      if (f === 0 || (fg[i - 1] === f && fg[i + 1] === f && fg[i - w] === f && fg[i + w] === f)) continue;
+      const gx = (data[i + 1]! - data[i - 1]!) / 2;
+      const gy = (data[i + w]! - data[i - w]!) / 2;
+      sum += Math.sqrt(gx * gx + gy * gy);
+      count++;
+    }
+  }
+  return count > 0 ? sum / count / contrast : 0;
+}
