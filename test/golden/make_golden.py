@@ -159,6 +159,11 @@ def core_ops(inputs):
     r['edt_of_mask'] = flt(dist)
     r['watershed_distance'] = [int(v) for v in segmentation.watershed(-dist, markers, mask=fg).ravel()]
     out['surface'] = r
+    # Gaussian smoothing as scipy.ndimage.gaussian_filter(mode='nearest', truncate=4) on the 12-bit image
+    g = {}
+    for sigma in (1.5, 4):
+        g[f'sigma_{sigma}'] = flt(ndi.gaussian_filter(inputs['u12'].astype(np.float64), sigma, mode='nearest', truncate=4.0))
+    out['gaussian_u12'] = g
     return out
 
 

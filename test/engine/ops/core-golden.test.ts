@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { distanceTransform } from '../../../src/engine/ops/distance.js';
 import { fillHoles } from '../../../src/engine/ops/fill-holes.js';
+import { gaussian } from '../../../src/engine/ops/gaussian.js';
 import { label } from '../../../src/engine/ops/label.js';
 import { findMaxima } from '../../../src/engine/ops/maxima.js';
 import { watershed } from '../../../src/engine/ops/watershed.js';
 import type { Labels, Mask } from '../../../src/engine/types.js';
-import { diffArrays, loadGolden } from './golden-helpers.js';
+import { diffArrays, type GoldenImage, loadGolden, toPlane } from './golden-helpers.js';
 
 interface MaskCase {
   width: number;
@@ -29,9 +30,10 @@ interface SurfaceCase {
   edt_of_mask: number[];
   watershed_distance: number[];
 }
-const golden = loadGolden<{ versions: Record<string, string>; expected: { hand: MaskCase; otsu_u8: MaskCase; surface: SurfaceCase } }>(
-  'core-ops.json',
-);
+const golden = loadGolden<{
+  versions: Record<string, string>;
+  expected: { hand: MaskCase; otsu_u8: MaskCase; surface: SurfaceCase; gaussian_u12: Record<string, number[]> };
+}>('core-ops.json');
 const v = `scikit-image ${golden.versions.skimage} / scipy ${golden.versions.scipy}`;
 
 function countOf(a: ArrayLike<number>): number {
@@ -88,4 +90,17 @@ describe(`maxima and watershed match ${v}`, () => {
     // the distance transform has plateaus; skimage breaks ties by insertion order, as ours does
     expect(diffArrays(got, s.watershed_distance, s.width)).toBeNull();
   });
+});
+
+describe(`Gaussian smoothing matches scipy.ndimage.gaussian_filter (mode 'nearest', truncate 4), scipy ${golden.versions.scipy}`, () => {
+  const g = loadGolden<{ images: Record<string, GoldenImage> }>('thresholds.json').images.u12!;
+  const exp = golden.expected.gaussian_u12;
+  for (const sigma of [1.5, 4]) {
+    it(`sigma ${sigma} on the 12-bit image`, () => {
+      const out = gaussian(toPlane(g), sigma);
+      expect(out.data).toBeInstanceOf(Float32Array);
+      // float32 accumulation: agree to 1e-3 grey levels
+      expect(diffArrays(out.data, exp[`sigma_${sigma}`]!, g.width, 1e-3)).toBeNull();
+    });
+  }
 });
