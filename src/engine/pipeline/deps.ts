@@ -27,8 +27,8 @@ export interface PipelineDeps {
   measureObjects?: (labels: Labels, channels: Record<string, Plane>, opts?: Record<string, unknown>) => ObjectTableLike;
   measureImageQuality?: (plane: Plane, opts?: { trueMax?: number; objectCount?: number }) => Record<string, number>;
   judgeQuality?: (
-    rows: { id: string; channel: string; metrics: Record<string, number> }[],
-    opts?: Record<string, unknown>,
+    rows: { id: string; channel: string; metrics: Record<string, number>; group?: string }[],
+    thresholds?: Record<string, number>,
   ) => Map<string, QcVerdict[]>;
   secondaryObjects?: (nuclei: Labels, cellChannel: Plane | undefined, opts?: Record<string, unknown>) => Labels;
   cytoplasm?: (cells: Labels, nuclei: Labels) => Labels;

@@ -5,7 +5,14 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { type CheckpointIndex, type IndexOptions, indexCheckpoints, type TableCounts, writeResultTables } from '../results/tables.js';
+import {
+  type CheckpointIndex,
+  type IndexOptions,
+  indexCheckpoints,
+  type JudgeFn,
+  type TableCounts,
+  writeResultTables,
+} from '../results/tables.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
 
 export interface MergeOptions {
@@ -67,7 +74,11 @@ export async function mergeOutputs(out: string, sources: string[] = [out], o: Me
       `${index.missing.length} of ${index.total} image sets have no result yet (ImageNumber ${ex}${index.missing.length > 5 ? ' ...' : ''}); the tables are incomplete - rerun the missing shards, then merge again`,
     );
   }
-  const counts = await writeResultTables(outAbs, index);
+  // the data-set-wide QC judgement (outliers per plate and channel), when the measure layer is in the build
+  const qcSpec = '../measure/qc.js';
+  const judge = (await import(/* @vite-ignore */ qcSpec).catch(() => ({}))) as { judgeQuality?: JudgeFn };
+  if (!judge.judgeQuality) notes.push('judgeQuality is not in this build: qc.csv has no data-set-wide outlier flags');
+  const counts = await writeResultTables(outAbs, index, judge.judgeQuality ? { judgeQuality: judge.judgeQuality } : {});
   const outputs = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv'].map((n) => join(outAbs, n));
   const { exportTables } = await import('../results/export.js');
   const exported = await exportTables(outAbs, {

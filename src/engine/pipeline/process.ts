@@ -174,13 +174,14 @@ export async function processImageSet(
     if (qc.enabled && deps.measureImageQuality) {
       for (const [name, plane] of Object.entries(res.planes)) res.qc.metrics[name] = deps.measureImageQuality(plane);
       if (deps.judgeQuality) {
-        // one row per channel, each under its own id so no judge implementation merges them away
+        // one row per channel, each under its own id so no judge implementation merges them away;
+        // a single image gets the absolute rules only (outliers need a population: see QC_DatasetFlags)
         const rows = Object.entries(res.qc.metrics).map(([channel, metrics]) => ({
           id: `${imageSet.id}\u0000${channel}`,
           channel,
           metrics,
         }));
-        const judged = Object.keys(qc.rules).length ? deps.judgeQuality(rows, { rules: qc.rules }) : deps.judgeQuality(rows);
+        const judged = Object.keys(qc.rules).length ? deps.judgeQuality(rows, qc.rules) : deps.judgeQuality(rows);
         const many = rows.length > 1;
         for (const r of rows)
           for (const v of judged.get(r.id) ?? [])

@@ -61,7 +61,7 @@ export const QcStageSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** exclude-fail: drop images with a failing verdict; exclude-warn: also doubtful; keep-all: flag only. */
   policy: z.enum(['exclude-fail', 'exclude-warn', 'keep-all']).default('exclude-fail'),
-  /** Absolute rule thresholds passed to the QC judge (e.g. maxSaturatedPct); empty = the judge's defaults. */
+  /** QC thresholds passed to judgeQuality (measure/qc.ts QcThresholds, e.g. saturationFailPercent); empty = its defaults. */
   rules: z.record(z.string(), z.number()).default({}),
   /** Image sets excluded by the user (id -> reason), whatever their metrics. */
   exclude: z.record(z.string(), z.string()).default({}),

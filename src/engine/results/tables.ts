@@ -94,6 +94,8 @@ interface Columns {
   /** qc.csv metric columns: name = <metric>_<channel>. */
   qc: { name: string; ch: string; key: string }[];
   channels: string[];
+  /** QC metrics of every image set that was read (for the data-set-wide judgement). */
+  qcRows: { imageNumber: number; channel: string; metrics: Record<string, number>; group?: string }[];
 }
 
 function add(list: string[], seen: Set<string>, name: string) {
@@ -107,7 +109,7 @@ async function scanColumns(index: CheckpointIndex): Promise<Columns> {
   const metaSeen = new Set<string>();
   const extraSeen = new Set<string>();
   const sets = { image: new Set<string>(), objects: new Set<string>(), qc: new Set<string>(), channels: new Set<string>() };
-  const cols: Columns = { meta: [], extra: [], image: [], objects: [], qc: [], channels: [] };
+  const cols: Columns = { meta: [], extra: [], image: [], objects: [], qc: [], channels: [], qcRows: [] };
   for (const e of index.entries) {
     const c = JSON.parse(await readFile(e.path, 'utf8')) as Checkpoint;
     for (const [k] of META) if (metaValue(c, k) !== undefined) metaSeen.add(k);
@@ -123,10 +125,47 @@ async function scanColumns(index: CheckpointIndex): Promise<Columns> {
         }
       }
     for (const ch of Object.keys(c.files)) add(cols.channels, sets.channels, ch);
+    for (const [channel, metrics] of Object.entries(c.qc.metrics))
+      cols.qcRows.push({ imageNumber: c.imageNumber, channel, metrics, ...(c.meta.plate ? { group: c.meta.plate } : {}) });
   }
   cols.meta = META.filter(([k]) => metaSeen.has(k)) as [string, string][];
   cols.extra = [...extraSeen].sort();
   return cols;
+}
+
+/** A QC judge over many images (measure/qc.ts judgeQuality). */
+export type JudgeFn = (
+  rows: { id: string; channel: string; metrics: Record<string, number>; group?: string }[],
+) => Map<string, { check: string; level: string }[]>;
+
+export interface TableOptions {
+  /**
+   * Judge every image against the whole data set (robust z-scores per plate and channel); the
+   * result is the qc.csv column QC_DatasetChecks. Flags only: exclusion was decided per image.
+   */
+  judgeQuality?: JudgeFn;
+}
+
+/** ImageNumber -> "check:level;..." of the population judgement. */
+function datasetChecks(rows: Columns['qcRows'], judge: JudgeFn): Map<number, string> {
+  const judged = judge(
+    rows.map((r) => ({
+      id: `${r.imageNumber}\u0000${r.channel}`,
+      channel: r.channel,
+      metrics: r.metrics,
+      ...(r.group ? { group: r.group } : {}),
+    })),
+  );
+  const out = new Map<number, string[]>();
+  for (const r of rows) {
+    const list = out.get(r.imageNumber) ?? [];
+    for (const v of judged.get(`${r.imageNumber}\u0000${r.channel}`) ?? []) {
+      const s = `${v.check}:${v.level}`;
+      if (v.level !== 'ok' && !list.includes(s)) list.push(s);
+    }
+    out.set(r.imageNumber, list);
+  }
+  return new Map([...out].map(([k, v]) => [k, v.join(';')]));
 }
 
 export interface TableCounts {
@@ -149,8 +188,9 @@ export interface TableCounts {
  * the indexed checkpoints. objects.csv is always written when Parquet is wanted (it is the
  * Parquet source) and removed by the caller if not wanted.
  */
-export async function writeResultTables(out: string, index: CheckpointIndex): Promise<TableCounts> {
+export async function writeResultTables(out: string, index: CheckpointIndex, o: TableOptions = {}): Promise<TableCounts> {
   const cols = await scanColumns(index);
+  const dataset = o.judgeQuality ? datasetChecks(cols.qcRows, o.judgeQuality) : undefined;
   const metaCols = [...cols.meta.map(([, n]) => n), ...cols.extra.map((k) => `Metadata_${k.replace(/[^A-Za-z0-9_]/g, '_')}`)];
   const imageColumns = [
     'ImageNumber',
@@ -160,7 +200,16 @@ export async function writeResultTables(out: string, index: CheckpointIndex): Pr
     ...cols.channels.map((ch) => `FileName_${ch.replace(/[^A-Za-z0-9_]/g, '_')}`),
   ];
   const objectColumns = ['ImageNumber', 'ObjectNumber', ...metaCols, ...cols.objects];
-  const qcColumns = ['ImageNumber', ...metaCols, ...cols.qc.map((q) => q.name), 'QC_Worst', 'QC_Checks', 'QC_Excluded', 'QC_Reason'];
+  const qcColumns = [
+    'ImageNumber',
+    ...metaCols,
+    ...cols.qc.map((q) => q.name),
+    'QC_Worst',
+    'QC_Checks',
+    'QC_Excluded',
+    'QC_Reason',
+    ...(dataset ? ['QC_DatasetChecks'] : []),
+  ];
   const failColumns = ['ImageNumber', 'Metadata_ImageSet', 'Stage', 'Reason', 'Files'];
   const writers = {
     images: await CsvWriter.open(join(out, 'images.csv'), imageColumns),
@@ -209,6 +258,7 @@ export async function writeResultTables(out: string, index: CheckpointIndex): Pr
           .join(';'),
         c.status === 'excluded',
         c.status === 'excluded' ? (c.reason ?? '') : '',
+        ...(dataset ? [dataset.get(c.imageNumber) ?? ''] : []),
       ]);
       if (c.status === 'failed')
         await writers.failures.write([c.imageNumber, c.id, c.stage ?? '', c.reason ?? '', Object.values(c.files).join(';')]);
