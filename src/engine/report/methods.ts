@@ -8,10 +8,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
+import { summarise } from '../results/stats.js';
 import { readOutputFolder } from '../results/stats-tables.js';
 import { currentEnvironment } from './environment.js';
 import { runFacts } from './facts.js';
 import { buildMethodsRecord, type MethodsContext, type MethodsRecord } from './methods-record.js';
+import { statsOptionsFromRecipe } from './stats-options.js';
 
 export type { MethodsContext, MethodsRecord } from './methods-record.js';
 export { buildMethodsRecord } from './methods-record.js';
@@ -174,6 +176,16 @@ export async function writeMethods(
   if (!ctx.threshold) {
     const t = await thresholdEntry(String(r.stages.objects.nuclei.threshold));
     if (t) ctx.threshold = t;
+  }
+  if (!ctx.statistics && folder.images && folder.images.rows.length) {
+    try {
+      const opts = statsOptionsFromRecipe(r);
+      if (ctx.validation?.countErrorPct !== undefined) opts.analysisErrorPct = ctx.validation.countErrorPct;
+      const st = await summarise(folder, opts);
+      ctx.statistics = { lines: [...st.warnings.map((w) => `Warning: ${w}`), ...st.lines], tolerance: st.tolerance };
+    } catch {
+      // statistics cannot be computed (e.g. no measure column): the record says nothing about results
+    }
   }
   const record = buildMethodsRecord({ recipe: r, context: ctx, facts, environment: await currentEnvironment() });
   const md = renderMethodsMarkdown(record);

@@ -422,7 +422,8 @@ export async function summarise(input: string | OutputFolder, o: SummariseOption
   const cvs = conditions.filter((c) => c.role !== 'positive control' && Number.isFinite(c.cv)).map((c) => c.cv);
   if (cvs.length) {
     const cv = mean(cvs);
-    const nPer = Math.min(...conditions.filter((c) => c.role !== 'positive control').map((c) => c.n));
+    // the design's replicate count: the median number of units over controls and treatments
+    const nPer = Math.floor(median(conditions.filter((c) => c.role !== 'positive control').map((c) => c.n)));
     const z = normalQuantile(0.975) + normalQuantile(0.8);
     power = { cv, nPerGroup: nPer, detectablePct: 100 * z * cv * Math.sqrt(2 / Math.max(1, nPer)) };
     const e = o.question?.expectedEffectPct;

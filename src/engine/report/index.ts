@@ -1,0 +1,370 @@
+/**
+ * The report of a run: statistics at the declared unit (summary.csv, statistics.json) and
+ * report.html (plate heat map with QC flags, dot plots per condition at the unit of comparison,
+ * effects with intervals against the expected effect, object-size histogram with the size
+ * limits, QC summary with thumbnails, failures, the methods paragraph and checklist).
+ * `writeReport(outDir)` is called by the wizard after a run and by `scopepilot report OUT`.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { describeError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
+import { type StatsResult, summarise } from '../results/stats.js';
+import { median } from '../results/stats-math.js';
+import { type CsvTable, formatCsv, type OutputFolder, readJsonFile, readOutputFolder } from '../results/stats-tables.js';
+import {
+  dotPlotSpec,
+  effectSpec,
+  histogram,
+  plateHeatmapSpec,
+  renderSvg,
+  scopeSvgIds,
+  sizeHistogramSpec,
+  type WellCell,
+} from './charts.js';
+import { cellAt, findColumn } from './facts.js';
+import { type ReportPage, renderReportHtml, type Thumb } from './html.js';
+import type { MethodsRecord } from './methods-record.js';
+import { statsOptionsFromRecipe } from './stats-options.js';
+
+export { type MethodsContext, type MethodsRecord, renderMethodsMarkdown, writeMethods } from './methods.js';
+export { statsOptionsFromRecipe } from './stats-options.js';
+
+export interface ReportResult {
+  /** Files written (absolute or as given). */
+  written: string[];
+  stats?: StatsResult;
+  /** What could not be shown, in words. */
+  notes: string[];
+}
+
+function rowCol(well: string, row: string, col: string): { row: string; column: number } | undefined {
+  const m = /^([A-Za-z]{1,2})0*(\d{1,3})$/.exec(well);
+  if (m) return { row: m[1]!.toUpperCase(), column: Number(m[2]) };
+  if (row && col && Number.isFinite(Number(col))) return { row, column: Number(col) };
+  return undefined;
+}
+
+const FLAG_RANK: Record<string, number> = { ok: 0, warn: 1, fail: 2, excluded: 3, failed: 4 };
+
+/** Per-well cells for the heat map: mean of `measure` over ok images; worst flag over images. */
+export function wellCells(images: CsvTable, qc: CsvTable | undefined, measure: string): WellCell[] {
+  const c = {
+    n: findColumn(images, 'ImageNumber'),
+    plate: findColumn(images, 'Metadata_Plate'),
+    well: findColumn(images, 'Metadata_Well'),
+    row: findColumn(images, 'Metadata_Row'),
+    col: findColumn(images, 'Metadata_Column'),
+    cond: findColumn(images, 'Metadata_Condition'),
+    status: findColumn(images, 'Image_Status'),
+    v: images.columns.indexOf(measure),
+  };
+  if (c.well < 0) return [];
+  const worst = new Map<string, string>();
+  if (qc) {
+    const n = findColumn(qc, 'ImageNumber');
+    const w = findColumn(qc, 'QC_Worst');
+    for (const r of qc.rows) worst.set(cellAt(r, n), cellAt(r, w).toLowerCase());
+  }
+  const wells = new Map<string, { cell: WellCell; sum: number; k: number }>();
+  for (const r of images.rows) {
+    const rc = rowCol(cellAt(r, c.well), cellAt(r, c.row), cellAt(r, c.col));
+    if (!rc) continue;
+    const plate = cellAt(r, c.plate) || 'plate';
+    const key = `${plate}\u0000${rc.row}\u0000${rc.column}`;
+    let w = wells.get(key);
+    if (!w) {
+      w = { cell: { plate, ...rc, value: null, condition: cellAt(r, c.cond), flag: 'ok', images: 0 }, sum: 0, k: 0 };
+      wells.set(key, w);
+    }
+    w.cell.images++;
+    const status = cellAt(r, c.status) || 'ok';
+    const flag = status !== 'ok' ? status : worst.get(cellAt(r, c.n)) || 'ok';
+    if ((FLAG_RANK[flag] ?? 0) > (FLAG_RANK[w.cell.flag] ?? 0)) w.cell.flag = flag;
+    const v = Number(cellAt(r, c.v));
+    if (status === 'ok' && cellAt(r, c.v) !== '' && Number.isFinite(v)) {
+      w.sum += v;
+      w.k++;
+    }
+  }
+  return [...wells.values()]
+    .map((w) => ({ ...w.cell, value: w.k ? w.sum / w.k : null }))
+    .sort((a, b) => (a.plate < b.plate ? -1 : a.plate > b.plate ? 1 : a.row < b.row ? -1 : a.row > b.row ? 1 : a.column - b.column));
+}
+
+async function listPngs(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string, depth: number): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.isDirectory() && depth < 3) await walk(join(d, e.name), depth + 1);
+      else if (e.isFile() && e.name.toLowerCase().endsWith('.png') && !e.name.startsWith('.')) out.push(join(d, e.name));
+    }
+  };
+  await walk(dir, 0);
+  return out;
+}
+
+/** Up to `per` flagged and `per` passing thumbnails from previews/, downscaled to 240 px wide PNG data URIs. */
+async function thumbnails(outDir: string, flagged: Map<string, string>, per = 4): Promise<Thumb[]> {
+  const files = await listPngs(join(outDir, 'previews'));
+  if (!files.length) return [];
+  const safe = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_');
+  const flaggedBySafe = new Map([...flagged.entries()].map(([id, why]) => [safe(id), { id, why }]));
+  const picked: Thumb[] = [];
+  let nf = 0;
+  let nn = 0;
+  const sharp = (await import('sharp')).default;
+  for (const f of files) {
+    const base = f.slice(f.lastIndexOf('/') + 1, -4);
+    const hit =
+      flaggedBySafe.get(base) ?? [...flaggedBySafe.entries()].find(([k]) => base.startsWith(`${k}_`) || base.startsWith(`${k}-`))?.[1];
+    if (hit ? nf >= per : nn >= per) continue;
+    try {
+      const png = await sharp(await readFile(f))
+        .resize({ width: 240, withoutEnlargement: true })
+        .png()
+        .toBuffer();
+      picked.push({
+        id: hit?.id ?? base,
+        caption: hit ? `${hit.id}: ${hit.why}` : relative(outDir, f),
+        src: `data:image/png;base64,${png.toString('base64')}`,
+        flagged: !!hit,
+      });
+      if (hit) nf++;
+      else nn++;
+    } catch {
+      // not a readable PNG: skip it
+    }
+    if (nf >= per && nn >= per) break;
+  }
+  return picked.sort((a, b) => Number(b.flagged) - Number(a.flagged));
+}
+
+function sizeCutoffs(recipe: Recipe | undefined, images: CsvTable | undefined): { area: number; label: string }[] {
+  const n = recipe?.stages.objects.nuclei;
+  if (n?.sizeFilter === 'off') return [];
+  const area = (d: number) => Math.PI * (d / 2) ** 2;
+  const out: { area: number; label: string }[] = [];
+  if (n?.minDiameter !== undefined) out.push({ area: area(n.minDiameter), label: `min (${n.minDiameter} px across)` });
+  else if (images) {
+    const j = images.columns.findIndex((c) => /^Nuclei_Diameter$/i.test(c));
+    const ds = j >= 0 ? images.rows.map((r) => Number(r[j])).filter((x) => Number.isFinite(x) && x > 0) : [];
+    if (ds.length) {
+      const d = median(ds);
+      out.push({ area: area(0.4 * d), label: `min ≈ ${(area(0.4 * d)).toFixed(0)} px² (0.4 × median diameter ${d.toFixed(1)} px)` });
+    }
+  }
+  if (n?.maxDiameter !== undefined) out.push({ area: area(n.maxDiameter), label: `max (${n.maxDiameter} px across)` });
+  return out;
+}
+
+function label(measure: string): string {
+  return measure
+    .replace(/^Mean_Nuclei_/, 'mean nucleus ')
+    .replace(/^Count_/, 'count of ')
+    .replace(/_/g, ' ');
+}
+
+async function figures(
+  f: OutputFolder,
+  stats: StatsResult | undefined,
+  recipe: Recipe | undefined,
+  notes: string[],
+): Promise<ReportPage['figures']> {
+  const figs: ReportPage['figures'] = [];
+  const add = async (id: string, title: string, spec: Record<string, unknown>, caption?: string) => {
+    try {
+      figs.push({ id, title, svg: scopeSvgIds(await renderSvg(spec), `fig-${id}`), ...(caption ? { caption } : {}) });
+    } catch (err) {
+      notes.push(`${title}: could not be drawn (${describeError(err)})`);
+    }
+  };
+  if (stats && stats.effects.length)
+    await add(
+      'effects',
+      'Effect versus control',
+      effectSpec(
+        stats.effects
+          .map((e) => ({ condition: e.condition, pct: e.pct, lo: e.pctCi[0], hi: e.pctCi[1] }))
+          .filter((e) => Number.isFinite(e.pct)),
+        recipe?.question.expectedEffectPct,
+      ),
+      `Percent change of ${stats.measure} versus ${stats.effects[0]!.control}, seeded bootstrap 95% interval (${stats.reps} resamples, seed ${stats.seed}), at the ${stats.unit} level.`,
+    );
+  if (stats && stats.units.length && stats.unit !== 'object') {
+    const role = new Map(stats.conditions.map((c) => [c.condition, c.role]));
+    const seen = new Map<string, number>();
+    const pts = stats.units.map((u) => {
+      const k = seen.get(u.condition) ?? 0;
+      seen.set(u.condition, k + 1);
+      // deterministic spread of dots: a fixed sequence in [-0.8, 0.8]
+      const jitter = (((k * 0.618034) % 1) - 0.5) * 1.6;
+      return { condition: u.condition, value: u.value, id: u.id, role: role.get(u.condition) ?? 'treatment', jitter };
+    });
+    await add(
+      'conditions',
+      `Per condition (one dot per ${stats.unit})`,
+      dotPlotSpec(pts, label(stats.measure) + (stats.normalisation !== 'none' ? ` (${stats.normalisation})` : ''), stats.unit),
+      stats.unitNote,
+    );
+  }
+  if (f.images && stats) {
+    const cells = wellCells(f.images, f.qc, stats.measure);
+    if (cells.length)
+      await add(
+        'plate',
+        'Plate map',
+        plateHeatmapSpec(cells, label(stats.measure)),
+        'Mean over the analysed images of each well. ✕ = QC fail or excluded, ? = doubtful, ! = failed to analyse.',
+      );
+  }
+  const areas = f.objects?.areas;
+  if (areas && areas.length) {
+    const cut = sizeCutoffs(recipe, f.images);
+    await add(
+      'sizes',
+      'Object sizes',
+      sizeHistogramSpec(histogram(areas, 40), cut, 'px²'),
+      'Objects outside the size limits were not counted, so the result does not show whether a condition produces such objects.',
+    );
+  } else notes.push('object-size histogram: objects.csv has no AreaShape_Area column (or is missing)');
+  return figs;
+}
+
+function qcRows(f: OutputFolder): { rows: ReportPage['qc']['rows']; flagged: Map<string, string> } {
+  const rows: ReportPage['qc']['rows'] = [];
+  const flagged = new Map<string, string>();
+  const qc = f.qc;
+  if (!qc) return { rows, flagged };
+  const c = {
+    id: findColumn(qc, 'Metadata_ImageSet', 'ImageNumber'),
+    well: findColumn(qc, 'Metadata_Well'),
+    cond: findColumn(qc, 'Metadata_Condition'),
+    worst: findColumn(qc, 'QC_Worst'),
+    checks: findColumn(qc, 'QC_Checks'),
+    ex: findColumn(qc, 'QC_Excluded'),
+    reason: findColumn(qc, 'QC_Reason'),
+  };
+  for (const r of qc.rows) {
+    const worst = cellAt(r, c.worst).toLowerCase();
+    const excluded = /^(true|1|yes)$/i.test(cellAt(r, c.ex));
+    if (worst === 'ok' && !excluded) continue;
+    const id = cellAt(r, c.id);
+    rows.push({
+      id,
+      well: cellAt(r, c.well),
+      condition: cellAt(r, c.cond),
+      worst,
+      checks: cellAt(r, c.checks),
+      reason: cellAt(r, c.reason),
+    });
+    flagged.set(id, cellAt(r, c.reason) || cellAt(r, c.checks) || worst);
+  }
+  return { rows, flagged };
+}
+
+/**
+ * Write summary.csv, statistics.json and report.html into `outDir` from the run's outputs
+ * (images.csv, qc.csv, failures.csv, objects.csv, recipe.json, run.json, methods.json,
+ * previews/). What cannot be computed is noted in the page and returned, never thrown, unless
+ * images.csv is missing (nothing to report).
+ */
+export async function writeReport(outDir: string, o: { seed?: number } = {}): Promise<ReportResult> {
+  const f = await readOutputFolder(outDir);
+  const notes: string[] = [];
+  const written: string[] = [];
+  let recipe: Recipe | undefined;
+  if (f.recipe !== undefined) {
+    try {
+      recipe = parseRecipe(f.recipe);
+    } catch (err) {
+      notes.push(`recipe.json could not be read (${describeError(err)}); statistics use their defaults`);
+    }
+  }
+  let stats: StatsResult | undefined;
+  if (f.images && f.images.rows.length) {
+    try {
+      stats = await summarise(f, { ...statsOptionsFromRecipe(recipe), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+    } catch (err) {
+      notes.push(`statistics: ${describeError(err)}`);
+    }
+  } else notes.push('images.csv is missing or empty: no statistics (run the recipe first)');
+  if (stats) {
+    const p = join(outDir, 'summary.csv');
+    await writeFileAtomic(
+      p,
+      stats.normalisation === 'none'
+        ? formatCsv(
+            ['Unit', 'Id', 'Metadata_Plate', 'Metadata_Condition', 'Images', stats.measure],
+            stats.units.map((u) => [stats!.unit, u.id, u.plate, u.condition, u.images, u.raw]),
+          )
+        : formatCsv(
+            [
+              'Unit',
+              'Id',
+              'Metadata_Plate',
+              'Metadata_Condition',
+              'Images',
+              stats.measure,
+              `${stats.measure}_${stats.normalisation === 'robust-z' ? 'RobustZ' : 'PercentOfControl'}`,
+            ],
+            stats.units.map((u) => [stats!.unit, u.id, u.plate, u.condition, u.images, u.raw, u.value]),
+          ),
+    );
+    const s = join(outDir, 'statistics.json');
+    await writeFileAtomic(s, `${JSON.stringify(stats, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+    written.push(p, s);
+  }
+  const figs = await figures(f, stats, recipe, notes);
+  const { rows, flagged } = qcRows(f);
+  const thumbs = await thumbnails(outDir, flagged).catch(() => [] as Thumb[]);
+  const fails = f.failures
+    ? f.failures.rows.map((r) => ({
+        id: cellAt(r, findColumn(f.failures!, 'Metadata_ImageSet', 'ImageNumber')),
+        stage: cellAt(r, findColumn(f.failures!, 'Stage')),
+        reason: cellAt(r, findColumn(f.failures!, 'Reason')),
+      }))
+    : [];
+  const methods = (await readJsonFile(join(outDir, 'methods.json')).catch(() => undefined)) as MethodsRecord | undefined;
+  const run = f.run ?? {};
+  const status = f.images ? findColumn(f.images, 'Image_Status') : -1;
+  const count = (s: string) => (f.images && status >= 0 ? f.images.rows.filter((r) => cellAt(r, status) === s).length : undefined);
+  const levels = (() => {
+    if (!f.qc) return undefined;
+    const w = findColumn(f.qc, 'QC_Worst');
+    if (w < 0) return undefined;
+    const l = { ok: 0, warn: 0, fail: 0 };
+    for (const r of f.qc.rows) {
+      const v = cellAt(r, w).toLowerCase();
+      if (v === 'ok' || v === 'warn' || v === 'fail') l[v]++;
+    }
+    return l;
+  })();
+  const page: ReportPage = {
+    title: `ScopePilot report${recipe?.question.text ? `: ${recipe.question.text}` : ''}`,
+    facts: [
+      recipe
+        ? `Question: ${recipe.question.type}${recipe.question.expectedEffectPct !== undefined ? `; expected effect ${recipe.question.expectedEffectPct}%` : ''}${recipe.question.toleratedErrorPct !== undefined ? `, tolerated error ${recipe.question.toleratedErrorPct}%` : ''}`
+        : '',
+      f.images
+        ? `Image sets: ${count('ok') ?? f.images.rows.length} analysed${count('excluded') !== undefined ? `, ${count('excluded')} excluded at QC` : ''}${count('failed') !== undefined ? `, ${count('failed')} failed` : ''}`
+        : '',
+      typeof run.startedAt === 'string' ? `Run: ${run.startedAt}${typeof run.finishedAt === 'string' ? ` to ${run.finishedAt}` : ''}` : '',
+    ].filter(Boolean),
+    ...(stats?.tolerance ? { answer: stats.tolerance } : {}),
+    warnings: [...(stats?.warnings ?? []), ...notes],
+    statistics: stats?.lines ?? [],
+    figures: figs,
+    qc: { ...(levels ? { levels } : {}), rows },
+    thumbs,
+    failures: fails,
+    ...(methods?.paragraph ? { methods: { paragraph: methods.paragraph, checklist: methods.checklist ?? [] } } : {}),
+    footer: `Written by ScopePilot ${typeof run.scopepilot === 'string' ? run.scopepilot : (methods?.software.versions.scopepilot ?? '')} from the files in this folder; plots rendered with vega-lite. Open METHODS.md for the full methods record.`,
+  };
+  const html = join(outDir, 'report.html');
+  await writeFileAtomic(html, renderReportHtml(page));
+  written.push(html);
+  return { written, ...(stats ? { stats } : {}), notes };
+}
