@@ -13,7 +13,7 @@ export interface ImageFeatures {
   p99: number;
   /** Share of pixels clearly above background (median + 5 robust SD), 0..1: a proxy for object density. */
   foreground: number;
-  /** Focus: gradient energy after a 1-px Gaussian over that after a 4-px one (central 512x512; higher = sharper, ~1 = blurred). */
+  /** Focus: gradient energy after a 1-px Gaussian over that after a 3-px one (central 256x256; higher = sharper, ~1 = blurred). */
   sharpness: number;
   /** Share of pixels at the image maximum when it looks clipped (>= 0.1%), else 0. */
   saturated: number;
@@ -80,15 +80,15 @@ function gradientEnergy(a: Float32Array, w: number, h: number): number {
   return e;
 }
 
-/** Fine-scale over coarse-scale gradient energy of the central (at most) 512x512 pixels. */
+/** Fine-scale over coarse-scale gradient energy of the central (at most) 256x256 pixels. */
 function focusRatio(plane: Plane): number {
-  const cw = Math.min(512, plane.width);
-  const ch = Math.min(512, plane.height);
+  const cw = Math.min(256, plane.width);
+  const ch = Math.min(256, plane.height);
   const x0 = (plane.width - cw) >> 1;
   const y0 = (plane.height - ch) >> 1;
   const crop = new Float32Array(cw * ch);
   for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) crop[y * cw + x] = plane.data[(y0 + y) * plane.width + x0 + x]!;
   const fine = gradientEnergy(gaussianF32(crop, cw, ch, 1), cw, ch);
-  const coarse = gradientEnergy(gaussianF32(crop, cw, ch, 4), cw, ch);
+  const coarse = gradientEnergy(gaussianF32(crop, cw, ch, 3), cw, ch);
   return coarse > 0 ? fine / coarse : 0;
 }

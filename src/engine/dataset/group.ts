@@ -127,18 +127,24 @@ export function groupImageSets(files: FileRecord[]): Grouped & { assignments: Ma
       },
     });
   }
+  // natural order of plate, row, column, site, z, t (precomputed keys: no string parsing in the comparator)
+  const plateRank = new Map(plates.map((p, i) => [p, i] as const));
+  const idRank = new Map([...imageSets.map((s) => s.id)].sort(natCompare).map((id, i) => [id, i] as const));
+  const key = (s: ImageSet) => [
+    plateRank.get(s.meta.plate ?? '') ?? -1,
+    s.meta.row ? rowIndex(s.meta.row) : -1,
+    s.meta.column ?? 0,
+    s.meta.site ?? 0,
+    s.meta.z ?? 0,
+    s.meta.t ?? 0,
+    idRank.get(s.id)!,
+  ];
+  const keys = new Map(imageSets.map((s) => [s, key(s)] as const));
   imageSets.sort((a, b) => {
-    const ma = a.meta;
-    const mb = b.meta;
-    return (
-      natCompare(ma.plate ?? '', mb.plate ?? '') ||
-      natCompare(ma.row ?? '', mb.row ?? '') ||
-      (ma.column ?? 0) - (mb.column ?? 0) ||
-      (ma.site ?? 0) - (mb.site ?? 0) ||
-      (ma.z ?? 0) - (mb.z ?? 0) ||
-      (ma.t ?? 0) - (mb.t ?? 0) ||
-      natCompare(a.id, b.id)
-    );
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+    return 0;
   });
 
   // missing channels

@@ -180,7 +180,8 @@ function camera(sig: Float32Array, w: number, h: number, gain: number, r: Rng): 
       const i = y * w + x;
       const vig = 1 - 0.35 * (((x - cx) ** 2 + (y - cy) ** 2) / rmax2);
       const mean = vig * gain * (BACKGROUND + sig[i]!);
-      const v = mean + Math.sqrt(mean) * r.normal() + READ_NOISE * r.normal();
+      // shot (Poisson ~ Gaussian, variance = mean) and read noise in one draw
+      const v = mean + Math.sqrt(mean + READ_NOISE * READ_NOISE) * r.normal();
       out[i] = v <= 0 ? 0 : v >= CAMERA_MAX ? CAMERA_MAX : Math.round(v);
     }
   }

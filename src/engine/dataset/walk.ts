@@ -4,6 +4,7 @@
  * thumbnails are set aside and counted, so they are never mistaken for images.
  */
 import type { Dirent } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -57,7 +58,7 @@ export function natCompare(a: string, b: string): number {
 
 /**
  * Every file under `root`, sorted by relative path (code-unit order within each folder).
- * Sizes come from stat, 64 at a time. Symbolic links to folders are not followed.
+ * Sizes come from stat (synchronous, 2,000 at a time, yielding in between). Symbolic links to folders are not followed.
  * @throws UserError when `root` does not exist or is not a folder.
  */
 export async function walkFolder(root: string, o: { onProgress?: OnProgress; signal?: AbortSignal } = {}): Promise<WalkResult> {
@@ -99,13 +100,17 @@ export async function walkFolder(root: string, o: { onProgress?: OnProgress; sig
   }
   await visit('', false);
 
+  // stat synchronously in chunks (about twice as fast as 4 libuv threads), yielding between chunks
   const sizes = new Float64Array(pending.length);
-  for (let i = 0; i < pending.length; i += 64) {
+  for (let i = 0; i < pending.length; i += 2000) {
     o.signal?.throwIfAborted();
-    const batch = pending.slice(i, i + 64);
-    const stats = await Promise.all(batch.map((f) => stat(join(root, f.rel)).catch(() => undefined)));
-    for (let k = 0; k < stats.length; k++) sizes[i + k] = stats[k]?.size ?? -1;
-    o.onProgress?.({ done: Math.min(i + 64, pending.length), total: pending.length, label: 'listing files' });
+    const end = Math.min(i + 2000, pending.length);
+    for (let k = i; k < end; k++) {
+      const st = statSync(join(root, pending[k]!.rel), { throwIfNoEntry: false });
+      sizes[k] = st ? st.size : -1;
+    }
+    o.onProgress?.({ done: end, total: pending.length, label: 'listing files' });
+    await new Promise<void>((r) => setImmediate(r));
   }
   res.images = pending.map((f, i) => ({ rel: f.rel, base: f.base, size: sizes[i]! }));
   return res;

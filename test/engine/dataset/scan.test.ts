@@ -131,6 +131,14 @@ describe('scanFolder: vendor naming presets', () => {
     });
   }
 
+  it('ImageXpress TimePoint_N / ZStep_N folders give t and z; ids name them only when there are several', async () => {
+    const files = [1, 2].flatMap((t) => [1, 2].map((z) => `2024-01-01/1234/TimePoint_${t}/ZStep_${z}/exp_B02_s1_w1.tif`));
+    const r = await scanFolder(folder('ix-tz', files), { probeSets: 0 });
+    expect(r.preset.id).toBe('imagexpress');
+    expect(r.imageSets.map((s) => s.id)).toEqual(['B02_s1_z1_t1', 'B02_s1_z1_t2', 'B02_s1_z2_t1', 'B02_s1_z2_t2']);
+    expect(r.summary).toMatchObject({ zPlanes: 2, timePoints: 2 });
+  });
+
   it('plain names: one image set per file; folders become conditions', async () => {
     const r = await scanFolder(folder('plain', ['dmso/img1.tif', 'dmso/img2.tif', 'drug/img1.tif', 'drug/other.png']), { probeSets: 0 });
     expect(r.preset.id).toBe('plain');
