@@ -133,6 +133,12 @@ def core_ops(inputs):
         r['label8'] = [int(v) for v in measure.label(m, connectivity=2).ravel()]
         r['edt'] = flt(ndi.distance_transform_edt(m))
         r['fill_holes'] = [int(v) for v in ndi.binary_fill_holes(m).ravel()]
+        l8 = measure.label(m, connectivity=2)
+        cleared = segmentation.relabel_sequential(segmentation.clear_border(l8))[0]
+        r['clear_border'] = [int(v) for v in cleared.ravel()]
+        r['clear_border_removed'] = int(l8.max() - cleared.max())
+        kept = segmentation.relabel_sequential(morphology.remove_small_objects(l8, min_size=5))[0]
+        r['remove_small_5'] = [int(v) for v in kept.ravel()]
         out[name] = r
     # maxima + watershed on a tie-free surface: smoothed image plus a tiny ramp (unique values)
     img = inputs['u12'].astype(np.float64)

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { clearBorder } from '../../../src/engine/ops/border.js';
 import { distanceTransform } from '../../../src/engine/ops/distance.js';
 import { fillHoles } from '../../../src/engine/ops/fill-holes.js';
 import { gaussian } from '../../../src/engine/ops/gaussian.js';
 import { label } from '../../../src/engine/ops/label.js';
 import { findMaxima } from '../../../src/engine/ops/maxima.js';
+import { filterBySize } from '../../../src/engine/ops/size-filter.js';
 import { watershed } from '../../../src/engine/ops/watershed.js';
 import type { Labels, Mask } from '../../../src/engine/types.js';
 import { diffArrays, type GoldenImage, loadGolden, toPlane } from './golden-helpers.js';
@@ -16,6 +18,9 @@ interface MaskCase {
   label8: number[];
   edt: number[];
   fill_holes: number[];
+  clear_border: number[];
+  clear_border_removed: number;
+  remove_small_5: number[];
 }
 interface SurfaceCase {
   width: number;
@@ -59,6 +64,16 @@ describe(`labelling, fill holes and distance transform match ${v}`, () => {
     });
     it(`${name}: fillHoles equals scipy.ndimage.binary_fill_holes`, () => {
       expect(diffArrays(fillHoles(mask).data, c.fill_holes, c.width)).toBeNull();
+    });
+    it(`${name}: clearBorder and filterBySize equal skimage clear_border / remove_small_objects (renumbered)`, () => {
+      const l8 = label(mask, 8);
+      const cb = clearBorder(l8);
+      expect(diffArrays(cb.labels.data, c.clear_border, c.width)).toBeNull();
+      expect(cb.removed).toBe(c.clear_border_removed);
+      const fs = filterBySize(l8, { minArea: 5 });
+      expect(diffArrays(fs.labels.data, c.remove_small_5, c.width)).toBeNull();
+      expect(fs.labels.count + fs.removed.small.length).toBe(l8.count);
+      for (const a of fs.removed.small) expect(a).toBeLessThan(5);
     });
   }
 });
