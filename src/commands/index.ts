@@ -51,6 +51,11 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./merge.js'),
   },
   {
+    name: 'report',
+    summary: 'Statistics at the unit of comparison, METHODS.md and report.html for a run output folder',
+    load: () => import('./report.js'),
+  },
+  {
     name: 'slurm',
     summary: 'Write or submit a SLURM array job (one shard per task) plus a merge job',
     load: () => import('./slurm.js'),

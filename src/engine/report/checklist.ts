@@ -21,7 +21,7 @@ export interface ChecklistItem {
 const AUTHOR = 'to fill in by the author';
 
 /** The checklist for a methods record (everything but the checklist itself). */
-export function buildChecklist(r: Omit<MethodsRecord, 'checklist' | 'paragraph'>): ChecklistItem[] {
+export function buildChecklist(r: Omit<MethodsRecord, 'checklist' | 'paragraph' | 'context'>): ChecklistItem[] {
   const items: ChecklistItem[] = [];
   const add = (tier: ChecklistItem['tier'], id: string, item: string, status: ChecklistStatus, note: string) =>
     items.push({ id, tier, item, status, note });

@@ -181,7 +181,7 @@ async function figures(
       notes.push(`${title}: could not be drawn (${describeError(err)})`);
     }
   };
-  if (stats && stats.effects.length)
+  if (stats?.effects.length)
     await add(
       'effects',
       'Effect versus control',
@@ -193,7 +193,7 @@ async function figures(
       ),
       `Percent change of ${stats.measure} versus ${stats.effects[0]!.control}, seeded bootstrap 95% interval (${stats.reps} resamples, seed ${stats.seed}), at the ${stats.unit} level.`,
     );
-  if (stats && stats.units.length && stats.unit !== 'object') {
+  if (stats?.units.length && stats.unit !== 'object') {
     const role = new Map(stats.conditions.map((c) => [c.condition, c.role]));
     const seen = new Map<string, number>();
     const pts = stats.units.map((u) => {
@@ -221,7 +221,7 @@ async function figures(
       );
   }
   const areas = f.objects?.areas;
-  if (areas && areas.length) {
+  if (areas?.length) {
     const cut = sizeCutoffs(recipe, f.images);
     await add(
       'sizes',
@@ -284,7 +284,7 @@ export async function writeReport(outDir: string, o: { seed?: number } = {}): Pr
     }
   }
   let stats: StatsResult | undefined;
-  if (f.images && f.images.rows.length) {
+  if (f.images?.rows.length) {
     try {
       stats = await summarise(f, { ...statsOptionsFromRecipe(recipe), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
     } catch (err) {

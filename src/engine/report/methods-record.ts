@@ -103,6 +103,8 @@ export interface MethodsRecord {
   references: string[];
   checklist: ChecklistItem[];
   paragraph: string;
+  /** The wizard context this record was written with (reduced), so `scopepilot report` can rewrite it. */
+  context: MethodsContext;
 }
 
 export interface MethodsInput {
@@ -136,6 +138,32 @@ function metadataOf(ctx: MethodsContext): Record<string, string> {
       if (key && (typeof v === 'string' || typeof v === 'number') && String(v).trim()) out[key] = String(v).trim();
     }
   }
+  return out;
+}
+
+/** The parts of a wizard context the methods record uses (no statistics: those are recomputed). */
+export function reduceContext(ctx: MethodsContext): MethodsContext {
+  const out: MethodsContext = {};
+  const s = ctx.session;
+  if (s) {
+    const session: NonNullable<MethodsContext['session']> = {};
+    if (s.revealedAt) session.revealedAt = [...s.revealedAt];
+    if (s.demo !== undefined) session.demo = s.demo;
+    if (s.template?.name) session.template = { name: s.template.name };
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const k of ['data', 'question'] as const) if (s.values?.[k]) values[k] = { ...s.values[k] };
+    if (Object.keys(values).length) session.values = values;
+    out.session = session;
+  }
+  if (ctx.wizard?.excluded && Object.keys(ctx.wizard.excluded).length) out.wizard = { excluded: { ...ctx.wizard.excluded } };
+  if (ctx.scan) {
+    const { imageSetCount, plates, channels, format, bitDepth, pixelSizeUm, plateMapPath, conditions, presetName } = ctx.scan;
+    out.scan = JSON.parse(
+      JSON.stringify({ imageSetCount, plates, channels, format, bitDepth, pixelSizeUm, plateMapPath, conditions, presetName }),
+    ) as MethodsContext['scan'];
+  }
+  if (ctx.validation) out.validation = { ...ctx.validation };
+  if (ctx.pilot) out.pilot = [...ctx.pilot];
   return out;
 }
 
@@ -285,7 +313,7 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   ];
 
   const st = ctx.statistics;
-  const base: Omit<MethodsRecord, 'checklist' | 'paragraph'> = {
+  const base: Omit<MethodsRecord, 'checklist' | 'paragraph' | 'context'> = {
     format: 'scopepilot-methods',
     formatVersion: 1,
     software: { versions, source, recipeVersion: recipe.version ?? RECIPE_VERSION },
@@ -325,5 +353,5 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   for (const k of ['checklist', 'rembi', 'jost']) keys.add(k);
   base.references = [...keys].map((k) => (k === 'threshold' ? (ctx.threshold?.citation ?? '') : (CITATIONS[k] ?? ''))).filter(Boolean);
   const checklist = buildChecklist(base);
-  return { ...base, checklist, paragraph: methodsParagraph(base) };
+  return { ...base, checklist, paragraph: methodsParagraph(base), context: reduceContext(ctx) };
 }

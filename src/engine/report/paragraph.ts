@@ -10,7 +10,7 @@ function list(xs: string[]): string {
 }
 
 /** The methods paragraph for a record (without its checklist). */
-export function methodsParagraph(r: Omit<MethodsRecord, 'checklist' | 'paragraph'>): string {
+export function methodsParagraph(r: Omit<MethodsRecord, 'checklist' | 'paragraph' | 'context'>): string {
   const v = r.software.versions;
   const libs = ['sharp', 'libvips', 'geotiff', 'vega', 'vega-lite', 'onnxruntime-node'].filter((k) => v[k]).map((k) => `${k} ${v[k]}`);
   const s: string[] = [];
