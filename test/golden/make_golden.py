@@ -84,6 +84,16 @@ def thresholds(inputs):
         r['local_gaussian_15'] = flt(filters.threshold_local(img, 15, 'gaussian', offset=0))
         r['local_mean_15_offset'] = flt(filters.threshold_local(img, 15, 'mean', offset=float(np.std(img)) * 0.1))
         r['local_mean_15_offset_value'] = float(np.std(img)) * 0.1
+        # the same methods on the pixels of a mask (left 40% of the image), as img[mask]
+        sub = img[:, : img.shape[1] * 2 // 5]
+        r['masked_width'] = int(sub.shape[1])
+        r['masked'] = {
+            'otsu': float(filters.threshold_otsu(sub)),
+            'li': float(filters.threshold_li(sub)),
+            'triangle': float(filters.threshold_triangle(sub)),
+            'yen': float(filters.threshold_yen(sub)),
+            'multiotsu3': [float(v) for v in filters.threshold_multiotsu(sub, classes=3)],
+        }
         out[name] = r
     return out
 

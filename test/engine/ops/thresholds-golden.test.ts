@@ -13,6 +13,8 @@ interface Expected {
   local_gaussian_15: number[];
   local_mean_15_offset: number[];
   local_mean_15_offset_value: number;
+  masked_width: number;
+  masked: { otsu: number; li: number; triangle: number; yen: number; multiotsu3: [number, number] };
 }
 const golden = loadGolden<{ versions: Record<string, string>; images: Record<string, GoldenImage>; expected: Record<string, Expected> }>(
   'thresholds.json',
@@ -37,6 +39,17 @@ describe(`thresholds match scikit-image ${golden.versions.skimage}`, () => {
       // Li iterates to a tolerance of half a grey level (integer) or half the smallest gap (float)
       expect(Math.abs(THRESHOLDS.li!.compute(plane.data) - exp.li)).toBeLessThan(isFloat ? 1e-4 : 1e-9);
       expect(THRESHOLDS.mce!.compute(plane.data)).toBe(THRESHOLDS.li!.compute(plane.data));
+    });
+    it(`${name}: with a mask, each method equals scikit-image on the masked pixels`, () => {
+      const mask = new Uint8Array(img.width * img.height);
+      for (let y = 0; y < img.height; y++) mask.fill(1, y * img.width, y * img.width + exp.masked_width);
+      const m = exp.masked;
+      expect(Math.abs(THRESHOLDS.otsu!.compute(plane.data, { mask }) - m.otsu)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(THRESHOLDS.triangle!.compute(plane.data, { mask }) - m.triangle)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(THRESHOLDS.yen!.compute(plane.data, { mask }) - m.yen)).toBeLessThanOrEqual(tol);
+      expect(Math.abs(THRESHOLDS.otsu3!.compute(plane.data, { mask }) - m.multiotsu3[0])).toBeLessThanOrEqual(tol);
+      expect(Math.abs(THRESHOLDS['otsu3-bg']!.compute(plane.data, { mask }) - m.multiotsu3[1])).toBeLessThanOrEqual(tol);
+      expect(Math.abs(THRESHOLDS.li!.compute(plane.data, { mask }) - m.li)).toBeLessThan(isFloat ? 1e-4 : 1e-9);
     });
     it(`${name}: local threshold (gaussian and mean, block 15)`, () => {
       const scale = isFloat ? 1e-5 : img.bitDepth === 8 ? 1e-3 : 1e-2;
