@@ -17,7 +17,8 @@ export async function readMaskFolder(dir: string): Promise<Labels> {
     ?.filter((n) => !n.startsWith('.') && MASK_EXT.has(extname(n).toLowerCase()))
     .sort();
   if (!names) throw new UserError(`${dir}: cannot read this mask folder`, 'give the folder holding one mask image per object');
-  if (names.length === 0) throw new UserError(`${dir}: no mask images (.png/.tif) in this folder`, 'give the folder holding one mask image per object');
+  if (names.length === 0)
+    throw new UserError(`${dir}: no mask images (.png/.tif) in this folder`, 'give the folder holding one mask image per object');
   let out: Int32Array | undefined;
   let width = 0;
   let height = 0;

@@ -4,48 +4,55 @@
  */
 import type { Mask } from '../types.js';
 
-/** Foreground plus every background pixel that cannot reach the border through 4-connected background. */
+/**
+ * Foreground plus every background pixel that cannot reach the border through 4-connected
+ * background. Scanline flood fill from the border: whole background runs are marked at once.
+ */
 export function fillHoles(mask: Mask): Mask {
   const { width: w, height: h } = mask;
   const m = mask.data;
   const n = w * h;
   // outside: 1 = background reachable from the border
   const outside = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  const seed = (i: number) => {
-    if (m[i] === 0 && outside[i] === 0) {
-      outside[i] = 1;
-      queue[tail++] = i;
+  // stack of seed pixels; each run is pushed at most once per neighbouring run, bounded by n
+  let stack = new Int32Array(Math.max(64, 2 * (w + h)));
+  let sp = 0;
+  const push = (i: number) => {
+    if (sp === stack.length) {
+      const grown = new Int32Array(stack.length * 2);
+      grown.set(stack);
+      stack = grown;
     }
+    stack[sp++] = i;
   };
   for (let x = 0; x < w; x++) {
-    seed(x);
-    seed((h - 1) * w + x);
+    push(x);
+    push((h - 1) * w + x);
   }
-  for (let y = 0; y < h; y++) {
-    seed(y * w);
-    seed(y * w + w - 1);
+  for (let y = 1; y < h - 1; y++) {
+    push(y * w);
+    push(y * w + w - 1);
   }
-  while (head < tail) {
-    const i = queue[head++]!;
-    const x = i % w;
-    if (x > 0 && m[i - 1] === 0 && outside[i - 1] === 0) {
-      outside[i - 1] = 1;
-      queue[tail++] = i - 1;
-    }
-    if (x < w - 1 && m[i + 1] === 0 && outside[i + 1] === 0) {
-      outside[i + 1] = 1;
-      queue[tail++] = i + 1;
-    }
-    if (i >= w && m[i - w] === 0 && outside[i - w] === 0) {
-      outside[i - w] = 1;
-      queue[tail++] = i - w;
-    }
-    if (i < n - w && m[i + w] === 0 && outside[i + w] === 0) {
-      outside[i + w] = 1;
-      queue[tail++] = i + w;
+  while (sp > 0) {
+    const i = stack[--sp]!;
+    if (m[i] !== 0 || outside[i] !== 0) continue;
+    const row = i - (i % w);
+    // extend the run left and right
+    let a = i;
+    while (a > row && m[a - 1] === 0 && outside[a - 1] === 0) a--;
+    let b = i;
+    while (b < row + w - 1 && m[b + 1] === 0 && outside[b + 1] === 0) b++;
+    outside.fill(1, a, b + 1);
+    // seed one pixel per background run in the rows above and below
+    for (const off of [-w, w]) {
+      const r2 = row + off;
+      if (r2 < 0 || r2 >= n) continue;
+      let inRun = false;
+      for (let j = a + off; j <= b + off; j++) {
+        const free = m[j] === 0 && outside[j] === 0;
+        if (free && !inRun) push(j);
+        inRun = free;
+      }
     }
   }
   const out = new Uint8Array(n);

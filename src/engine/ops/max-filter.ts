@@ -14,28 +14,36 @@ function maxLine(
   stride: number,
   len: number,
   r: number,
+  pad: Float32Array,
   g: Float32Array,
   hBuf: Float32Array,
 ): void {
   const win = 2 * r + 1;
-  // padded line of length len + 2r, -inf outside
-  const plen = len + 2 * r;
-  const blocks = Math.ceil(plen / win) * win;
-  for (let i = 0; i < blocks; i++) {
-    const j = i - r;
-    const v = j >= 0 && j < len ? src[off + j * stride]! : Number.NEGATIVE_INFINITY;
-    g[i] = i % win === 0 ? v : Math.max(g[i - 1]!, v);
-  }
-  for (let i = blocks - 1; i >= 0; i--) {
-    const j = i - r;
-    const v = j >= 0 && j < len ? src[off + j * stride]! : Number.NEGATIVE_INFINITY;
-    hBuf[i] = i % win === win - 1 || i === blocks - 1 ? v : Math.max(hBuf[i + 1]!, v);
+  // padded line: r pixels of -inf before, then the line, then -inf up to a whole number of blocks
+  const blocks = Math.ceil((len + 2 * r) / win) * win;
+  pad.fill(Number.NEGATIVE_INFINITY, 0, blocks);
+  for (let j = 0; j < len; j++) pad[r + j] = src[off + j * stride]!;
+  for (let b = 0; b < blocks; b += win) {
+    let run = pad[b]!;
+    g[b] = run;
+    for (let i = b + 1; i < b + win; i++) {
+      const v = pad[i]!;
+      if (v > run) run = v;
+      g[i] = run;
+    }
+    run = pad[b + win - 1]!;
+    hBuf[b + win - 1] = run;
+    for (let i = b + win - 2; i >= b; i--) {
+      const v = pad[i]!;
+      if (v > run) run = v;
+      hBuf[i] = run;
+    }
   }
   // window over padded [x, x + 2r] is centred on original pixel x
   for (let x = 0; x < len; x++) {
     const a = hBuf[x]!;
     const b = g[x + win - 1]!;
-    dst[off + x * stride] = Math.max(a, b);
+    dst[off + x * stride] = a > b ? a : b;
   }
 }
 
@@ -50,8 +58,9 @@ export function maxFilter(src: Float32Array, w: number, h: number, r: number): F
   const maxLen = Math.max(w, h) + 2 * r + win;
   const g = new Float32Array(maxLen);
   const hb = new Float32Array(maxLen);
+  const pad = new Float32Array(maxLen);
   const tmp = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) maxLine(src, tmp, y * w, 1, w, r, g, hb);
-  for (let x = 0; x < w; x++) maxLine(tmp, out, x, w, h, r, g, hb);
+  for (let y = 0; y < h; y++) maxLine(src, tmp, y * w, 1, w, r, pad, g, hb);
+  for (let x = 0; x < w; x++) maxLine(tmp, out, x, w, h, r, pad, g, hb);
   return out;
 }
