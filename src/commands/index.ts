@@ -31,6 +31,11 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./subset.js'),
   },
   {
+    name: 'qc',
+    summary: 'Check image quality (blur, saturation, empty, debris, uneven light, lossy exports): qc.csv + advice',
+    load: () => import('./qc.js'),
+  },
+  {
     name: 'segment',
     summary: 'Find nuclei in images: one instance label TIFF per image and segment.json',
     load: () => import('./segment.js'),

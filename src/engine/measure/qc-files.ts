@@ -25,7 +25,7 @@ export interface QcFileResult {
   error?: string;
 }
 
-/** Plate / well / site from common file names (ImageXpress `Plate_B03_s2_w1...`, `r02c03f01`), when present. */
+/** Plate / well / site (and ImageXpress wavelength as Channel w1, w2 ...) from common file names (ImageXpress `Plate_B03_s2_w1...`, `r02c03f01`), when present. */
 export function metadataFromName(name: string): Record<string, string> {
   const md: Record<string, string> = {};
   const ixm = /^(.*?)_([A-P]\d{2})_s(\d+)/i.exec(name);
@@ -33,6 +33,8 @@ export function metadataFromName(name: string): Record<string, string> {
     md.Plate = ixm[1]!;
     md.Well = ixm[2]!.toUpperCase();
     md.Site = ixm[3]!;
+    const w = /_s\d+_w(\d)/i.exec(name);
+    if (w) md.Channel = `w${w[1]}`;
     return md;
   }
   const op = /r(\d{2})c(\d{2})f(\d{2})/i.exec(name);
@@ -62,10 +64,12 @@ export async function qcFiles(
       const pr = await probe(path);
       const img = await readImage(path);
       const nc = img.axes.c;
+      // single-channel files of a multi-channel set: the channel is in the name (ImageXpress _w1, _w2)
+      const wave = metadataFromName(basename(path)).Channel;
       for (let c = 0; c < nc; c++) {
         // z/t stacks: the first plane of each channel.
         const plane = img.planes[c]!;
-        const name = channelLabel(img.channelNames?.[c] ?? (nc === 1 ? 'DNA' : `C${c + 1}`));
+        const name = channelLabel(img.channelNames?.[c] ?? (nc === 1 ? (wave ?? 'DNA') : `C${c + 1}`));
         const bits = pr.significantBits !== undefined && plane.bitDepth === 16 ? Math.max(pr.significantBits, 12) : plane.bitDepth;
         const trueMax = o.trueMax ?? (plane.data instanceof Float32Array ? undefined : 2 ** bits - 1);
         const metrics = measureImageQuality(plane, trueMax !== undefined ? { trueMax } : {});

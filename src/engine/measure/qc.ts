@@ -25,7 +25,7 @@ export interface QcThresholds {
   saturationFailPercent: number;
   /** ... and from which it gets a warning. Default 0.1. */
   saturationWarnPercent: number;
-  /** Signal-to-noise below which a field is called empty. Default 10 (stained nuclei: 50+, noise only: ~4). */
+  /** Signal-to-noise below which a field is called empty. Default 6 (stained nuclei: 50+, noise split in two: ~3-4). */
   emptySignalToNoise: number;
   /** Robust z below which a field is called out of focus (EdgeSharpness). Default -2 (QC-PRACTICE). */
   blurZ: number;
@@ -42,7 +42,7 @@ export interface QcThresholds {
 export const DEFAULT_QC_THRESHOLDS: QcThresholds = {
   saturationFailPercent: 1,
   saturationWarnPercent: 0.1,
-  emptySignalToNoise: 10,
+  emptySignalToNoise: 6,
   blurZ: -2,
   outlierZ: 3,
   debrisFraction: 0.01,
@@ -52,6 +52,9 @@ export const DEFAULT_QC_THRESHOLDS: QcThresholds = {
 
 /** Stable check names used in QC_Reasons. */
 export const QC_CHECKS = ['format', 'empty', 'saturation', 'blur', 'debris', 'illumination', 'sparse'] as const;
+
+/** Fewest objects for judging illumination from the objects' brightness. */
+const MIN_OBJECTS_FOR_LIGHT = 20;
 
 const Q = (name: string): string => `ImageQuality_${name}`;
 
@@ -187,8 +190,10 @@ export function judgeQuality(rows: QcRow[], thresholds: Partial<QcThresholds> = 
     const sat = m('PercentSaturated');
     const atMax = m('MaxIntensity') > m('MinIntensity') ? m('PercentMaximal') : 0;
     const atCeiling = m('MaxIntensity') >= g.ceiling;
-    const pct = Math.max(Number.isFinite(sat) ? sat : 0, atMax);
-    if (pct >= t.saturationFailPercent || (pct >= t.saturationWarnPercent && (sat >= t.saturationWarnPercent || atCeiling))) {
+    // Pixels piled up at the image maximum count only when that maximum is the highest value of the
+    // group (the camera's ceiling when the true maximum is unknown): a dim image's own maximum is not clipping.
+    const pct = Math.max(Number.isFinite(sat) ? sat : 0, atCeiling ? atMax : 0);
+    if (pct >= t.saturationWarnPercent) {
       const fail = pct >= t.saturationFailPercent;
       add({
         check: 'saturation',
@@ -203,7 +208,7 @@ export function judgeQuality(rows: QcRow[], thresholds: Partial<QcThresholds> = 
     }
     const relative = g.n >= t.minGroup;
     if (!empty) judgeContent(r, relative ? g : undefined, t, add);
-    foldDebrisSaturation(v);
+    foldDebrisSaturation(v, r.metrics);
     if (v.length === 0) {
       v.push({
         check: 'quality',
@@ -250,7 +255,9 @@ function judgeContent(r: QcRow, g: GroupStats | undefined, t: QcThresholds, add:
   }
   const unev = m('IlluminationUnevenness');
   const zUnev = z('IlluminationUnevenness');
-  if (unev >= t.unevenness || (zUnev > t.outlierZ && unev >= t.unevenness / 2)) {
+  // With few objects the strips hold too few to compare the light they get.
+  const enoughObjects = !(m('ObjectCount') < MIN_OBJECTS_FOR_LIGHT);
+  if (enoughObjects && (unev >= t.unevenness || (zUnev > t.outlierZ && unev >= t.unevenness / 2))) {
     add({
       check: 'illumination',
       level: 'warn',
@@ -273,19 +280,21 @@ function judgeContent(r: QcRow, g: GroupStats | undefined, t: QcThresholds, add:
 }
 
 /**
- * Saturation and debris explain each other: when 1% or more of the field is saturated the bright
- * pixels are the overexposed objects (keep saturation, drop debris); when less is saturated and
- * debris was found, the saturated pixels are the debris (keep debris, mention the saturation).
+ * Saturation and debris explain each other. When every saturated pixel could be a debris pixel
+ * (saturated % <= debris % of the image), the saturation is the debris': keep debris and mention
+ * it. Otherwise the objects themselves are overexposed: keep saturation, drop debris.
  */
-function foldDebrisSaturation(v: QcVerdict[]): void {
+function foldDebrisSaturation(v: QcVerdict[], metrics: Record<string, number>): void {
   const s = v.findIndex((x) => x.check === 'saturation');
   const d = v.findIndex((x) => x.check === 'debris');
   if (s < 0 || d < 0) return;
-  if (v[s]!.level === 'fail') {
-    v.splice(d, 1);
-  } else {
-    v[d] = { ...v[d]!, message: `${v[d]!.message}; the brightest specks are saturated (${fmt(v[s]!.value ?? 0)}% of pixels)` };
+  const debrisPercent = 100 * (metrics[Q('DebrisFraction')] ?? 0) * (metrics[Q('ForegroundFraction')] ?? 0);
+  const satPercent = v[s]!.value ?? 0;
+  if (satPercent <= debrisPercent) {
+    v[d] = { ...v[d]!, message: `${v[d]!.message}; the debris is saturated (${fmt(satPercent)}% of pixels at the maximum)` };
     v.splice(s, 1);
+  } else {
+    v.splice(d, 1);
   }
 }
 

@@ -3,10 +3,9 @@
  * metrics ScopePilot's QC rules need (signal-to-noise, illumination unevenness, bright debris,
  * object count). Computed on the raw plane, before any correction. Judging them: ./qc.ts.
  */
-import { label } from '../ops/label.js';
-import { otsuThreshold } from '../ops/threshold/otsu.js';
 import type { Plane } from '../types.js';
-import { medianInPlace, selectInPlace } from './robust.js';
+import { medianInPlace } from './robust.js';
+import { robustOtsu } from './robust-threshold.js';
 import { powerLogLogSlope } from './spectrum.js';
 
 export interface ImageQualityOptions {
@@ -41,8 +40,8 @@ function containerMax(plane: Plane): number {
  * - ImageQuality_PercentMaximal / PercentMinimal: % of pixels equal to the image max / min.
  * - ImageQuality_PercentSaturated: % of pixels >= the true maximum (`trueMax`).
  * - ImageQuality_{Mean,Std,MAD,Median,Min,Max,Total}Intensity; ImageQuality_ThresholdOtsu.
- * - ImageQuality_ThresholdOtsu is computed on values clipped at their 98th percentile (robust to bright specks).
- * - ImageQuality_ForegroundFraction: fraction of pixels above that threshold.
+ * - ImageQuality_ThresholdOtsu: Otsu's threshold made robust to bright specks and sparse fields
+ *   ({@link robustOtsu}); ImageQuality_ForegroundFraction: fraction of pixels above it.
  * - ImageQuality_SignalToNoise: (median foreground - median background) / MAD of the background
  *   (an empty field is near 2-4, stained nuclei are 20 or more).
  * - ImageQuality_IlluminationUnevenness: over 3 vertical and 3 horizontal strips, the larger of
@@ -127,13 +126,8 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
       ImageQuality_ObjectCount: opts.objectCount ?? 0,
     };
   }
-  // Otsu on values clipped at the 98th percentile, so a few very bright specks do not pull the
-  // threshold above the nuclei.
-  const work = Float64Array.from(data);
-  const clipAt = selectInPlace(work, Math.min(n - 1, Math.floor(0.98 * n)));
-  const clipped = isInt ? new Uint16Array(n) : new Float32Array(n);
-  for (let i = 0; i < n; i++) clipped[i] = Math.min(data[i]!, clipAt);
-  const t = otsuThreshold(clipped);
+  const split = robustOtsu(data, w, h, MIN_OBJECT_AREA);
+  const t = split.threshold;
   const fg = new Uint8Array(n);
   let nFg = 0;
   for (let i = 0; i < n; i++) {
@@ -160,14 +154,7 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   let nDebris = 0;
   for (let i = 0; i < n; i++) if (data[i]! > debrisLevel) nDebris++;
 
-  let objects = opts.objectCount;
-  if (objects === undefined) {
-    const lab = label({ width: w, height: h, data: fg }, 8);
-    const areas = new Int32Array(lab.count + 1);
-    for (let i = 0; i < n; i++) areas[lab.data[i]!]!++;
-    objects = 0;
-    for (let l = 1; l <= lab.count; l++) if (areas[l]! >= MIN_OBJECT_AREA) objects++;
-  }
+  const objects = opts.objectCount ?? split.objects;
   return {
     ...m,
     ImageQuality_ThresholdOtsu: t,
