@@ -76,6 +76,7 @@ def thresholds(inputs):
     for name, img in inputs.items():
         r = {}
         r['otsu'] = float(filters.threshold_otsu(img))
+        r['otsu_sqrt'] = float(filters.threshold_otsu(np.sqrt(img.astype(np.float64)))) ** 2
         mo = filters.threshold_multiotsu(img, classes=3)
         r['multiotsu3'] = [float(v) for v in mo]
         r['li'] = float(filters.threshold_li(img))

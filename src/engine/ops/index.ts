@@ -19,6 +19,7 @@ export * from './size-filter.js';
 export * from './threshold/li.js';
 export * from './threshold/multi-otsu.js';
 export * from './threshold/otsu.js';
+export * from './threshold/otsu-sqrt.js';
 export * from './threshold/registry.js';
 export * from './threshold/triangle.js';
 export * from './threshold/yen.js';

@@ -6,6 +6,7 @@ import { diffArrays, type GoldenImage, loadGolden, toPlane } from './golden-help
 
 interface Expected {
   otsu: number;
+  otsu_sqrt: number;
   multiotsu3: [number, number];
   li: number;
   triangle: number;
@@ -29,6 +30,7 @@ describe(`thresholds match scikit-image ${golden.versions.skimage}`, () => {
     const tol = isFloat ? 1e-5 : 0;
     it(`${name}: otsu, li, triangle, yen, three-class otsu`, () => {
       expect(THRESHOLDS.otsu!.compute(plane.data)).toBeCloseTo(exp.otsu, isFloat ? 5 : 10);
+      expect(THRESHOLDS['otsu-sqrt']!.compute(plane.data)).toBeCloseTo(exp.otsu_sqrt, isFloat ? 5 : 6);
       expect(Math.abs(THRESHOLDS.triangle!.compute(plane.data) - exp.triangle)).toBeLessThanOrEqual(tol);
       expect(Math.abs(THRESHOLDS.yen!.compute(plane.data) - exp.yen)).toBeLessThanOrEqual(tol);
       const mo = multiOtsuThresholds(plane.data, { classes: 3 });

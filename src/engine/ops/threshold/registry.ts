@@ -14,6 +14,7 @@ import { LOCAL_THRESHOLD_INFO } from '../local-threshold.js';
 import { liThreshold } from './li.js';
 import { multiOtsuThresholds } from './multi-otsu.js';
 import { otsuThreshold } from './otsu.js';
+import { otsuSqrtThreshold } from './otsu-sqrt.js';
 import { triangleThreshold } from './triangle.js';
 import { yenThreshold } from './yen.js';
 
@@ -85,6 +86,14 @@ export const THRESHOLDS: Record<string, ThresholdMethod> = {
       'Splits pixels into two groups (objects and background) as cleanly as possible. The standard choice when objects are clearly brighter than the background and cover a fair part of the image (two-class Otsu).',
     citation: OTSU_CITE,
     compute: (v, o) => otsuThreshold(v, histOpts(o)),
+  },
+  'otsu-sqrt': {
+    id: 'otsu-sqrt',
+    name: 'Otsu on square-root intensities',
+    description:
+      "Otsu's split computed after taking the square root of every pixel, which evens out camera (photon) noise between dim and bright pixels. When object brightness varies widely, it cuts lower than plain Otsu, so dim objects and dim edges are kept. ScopePilot's default for finding nuclei.",
+    citation: `${OTSU_CITE}; F.J. Anscombe, Biometrika 35(3/4):246-254 (1948)`,
+    compute: (v, o) => otsuSqrtThreshold(v, histOpts(o)),
   },
   otsu3: {
     id: 'otsu3',
