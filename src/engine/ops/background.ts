@@ -94,7 +94,7 @@ function rollBall(src: Float64Array, w: number, h: number, r: number, s: number)
     if (y < 0) continue;
     const o = y * w;
     out.fill(Number.POSITIVE_INFINITY, o, o + w);
-    const y0 = y - reach < 0 ? 0 : y - reach;
+    const y0 = Math.max(y - reach, 0);
     const y1 = y + reach >= h ? h - 1 : y + reach;
     for (let sy = y0; sy <= y1; sy++) {
       const d = sy > y ? sy - y : y - sy;

@@ -117,7 +117,7 @@ function medianInt(data: Uint8Array | Uint16Array, w: number, h: number, r: numb
         const ro = rows[j]!;
         const xo = x - half - 1;
         const xi = x + half;
-        const vo = data[ro + (xo < 0 ? 0 : xo)]! - lo;
+        const vo = data[ro + Math.max(xo, 0)]! - lo;
         const vi = data[ro + (xi >= w ? w - 1 : xi)]! - lo;
         hist[vo] = hist[vo]! - 1;
         coarse[vo >> BLOCK_SHIFT] = coarse[vo >> BLOCK_SHIFT]! - 1;

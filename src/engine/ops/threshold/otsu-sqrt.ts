@@ -37,7 +37,7 @@ export function otsuSqrtThreshold(values: PlaneData | Float32Array, o: OtsuSqrtO
     if (mask && mask[i] === 0) continue;
     const x = values[i]!;
     if (Number.isNaN(x)) continue;
-    let b = Math.floor((Math.sqrt(x > 0 ? x : 0) - slo) * scale);
+    let b = Math.floor((Math.sqrt(Math.max(x, 0)) - slo) * scale);
     if (b >= nbins) b = nbins - 1;
     counts[b] = counts[b]! + 1;
   }
