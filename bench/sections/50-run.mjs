@@ -4,7 +4,7 @@
 // `npm run build && node bench/run.mjs run`. Data: BBBC039 images hard-linked under plate-style
 // names (no copies of the shared data; tiles for the 2,000-set memory run are written to .bench-out).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -78,10 +78,13 @@ export default async function runBench(ctx) {
     console.log('skipped: ../shared/data not found');
     return;
   }
-  const cli = join(ctx.dist, 'cli.js');
   const base = join(ctx.tmp, 'run');
   rmSync(base, { recursive: true, force: true });
   mkdirSync(base, { recursive: true });
+  // a snapshot of dist/, so a rebuild during the (long) bench cannot change the code under test
+  const dist = join(base, 'dist');
+  cpSync(ctx.dist, dist, { recursive: true });
+  const cli = join(dist, 'cli.js');
   const imgDir = join(ctx.sharedData, 'bbbc039-dev', 'images');
   const sources = readdirSync(imgDir)
     .filter((n) => n.endsWith('.tif'))
@@ -117,8 +120,8 @@ export default async function runBench(ctx) {
 
   // 2. peak memory, 200 vs 2,000 image sets: 160x160 tiles cut from BBBC039 (so 2,000 sets run
   // in a minute); default recipe, 2 workers
-  const { readPlane } = await import(join(ctx.dist, 'engine/io/read.js'));
-  const { encodeTiff } = await import(join(ctx.dist, 'engine/io/tiff-write.js'));
+  const { readPlane } = await import(join(dist, 'engine/io/read.js'));
+  const { encodeTiff } = await import(join(dist, 'engine/io/tiff-write.js'));
   const tileDir = join(base, 'tiles');
   mkdirSync(tileDir, { recursive: true });
   const tiles = [];
@@ -137,7 +140,15 @@ export default async function runBench(ctx) {
   for (const n of [200, 2000]) {
     const dir = join(base, `tiles${n}`);
     plate(dir, tiles, n);
-    const r = run(cli, ['run', recipeFor(dir, `recipe-tiles${n}`), '--out', join(base, `out-tiles${n}`), '--workers', '2', '--no-progress']);
+    const r = run(cli, [
+      'run',
+      recipeFor(dir, `recipe-tiles${n}`),
+      '--out',
+      join(base, `out-tiles${n}`),
+      '--workers',
+      '2',
+      '--no-progress',
+    ]);
     mem[n] = r;
   }
   const ratio = mem[2000].rssMB / mem[200].rssMB;
@@ -147,9 +158,9 @@ export default async function runBench(ctx) {
   report.memory = { rss200: mem[200].rssMB, rss2000: mem[2000].rssMB, ratio, wall200: mem[200].wallS, wall2000: mem[2000].wallS };
 
   // 3. overhead: the run (1 worker) vs pure compute (processImageSet in a loop, nothing written)
-  const { processImageSet } = await import(join(ctx.dist, 'engine/pipeline/process.js'));
-  const { parseRecipe } = await import(join(ctx.dist, 'engine/pipeline/recipe.js'));
-  const { scanFolder } = await import(join(ctx.dist, 'engine/dataset/scan.js'));
+  const { processImageSet } = await import(join(dist, 'engine/pipeline/process.js'));
+  const { parseRecipe } = await import(join(dist, 'engine/pipeline/recipe.js'));
+  const { scanFolder } = await import(join(dist, 'engine/dataset/scan.js'));
   const n50 = join(base, 'plate50');
   plate(n50, sources, 50);
   const recipe50 = recipeFor(n50, 'recipe50');

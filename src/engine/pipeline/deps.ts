@@ -5,6 +5,7 @@
  */
 import { readPlane } from '../io/read.js';
 import type { Labels, Plane, QcVerdict } from '../types.js';
+import type { Recipe } from './recipe.js';
 
 /** What segmentNuclei returns (CONTRACTS.md), as far as the pipeline needs it. */
 export interface SegmentResultLike {
@@ -46,47 +47,71 @@ const SOURCES: Record<Exclude<keyof PipelineDeps, 'readPlane'>, string[]> = {
   subtractBackground: ['../ops/background.js', '../ops/index.js'],
 };
 
-const modules = new Map<string, Record<string, unknown> | null>();
+const modules = new Map<string, { mod: Record<string, unknown> | null; error?: string }>();
 
-async function tryModule(spec: string): Promise<Record<string, unknown> | null> {
-  if (modules.has(spec)) return modules.get(spec)!;
-  let m: Record<string, unknown> | null = null;
+/** The module, or null when it is not in the build; a module that fails to load gives its error. */
+async function tryModule(spec: string): Promise<{ mod: Record<string, unknown> | null; error?: string }> {
+  const known = modules.get(spec);
+  if (known) return known;
+  let r: { mod: Record<string, unknown> | null; error?: string } = { mod: null };
   try {
-    m = (await import(/* @vite-ignore */ new URL(spec, import.meta.url).href)) as Record<string, unknown>;
+    r = { mod: (await import(/* @vite-ignore */ new URL(spec, import.meta.url).href)) as Record<string, unknown> };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find module|Failed to load|does not exist/i.test(String(err))) throw err;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find module|Failed to load|does not exist/i.test(String(err)))
+      r = { mod: null, error: `${spec.replace('../', 'engine/')}: ${(err as Error).message}` };
   }
-  modules.set(spec, m);
-  return m;
+  modules.set(spec, r);
+  return r;
 }
 
-let cached: { deps: PipelineDeps; notes: string[] } | undefined;
+let cached: LoadedDeps | undefined;
+
+export interface LoadedDeps {
+  deps: PipelineDeps;
+  /** Optional functions not in this build. */
+  missing: string[];
+  notes: string[];
+}
 
 /**
- * The real engine functions. segmentNuclei is required (a UserError-free Error otherwise, as it
- * is a broken build); the others are optional and each missing one adds a note for run.json.
+ * The real engine functions. segmentNuclei is required (an Error otherwise: a broken build); the
+ * others are optional: `missing` names those absent (see missingNotes), `notes` modules that failed to load.
  */
-export async function loadPipelineDeps(): Promise<{ deps: PipelineDeps; notes: string[] }> {
+export async function loadPipelineDeps(): Promise<LoadedDeps> {
   if (cached) return cached;
   const found: Record<string, unknown> = {};
   const notes: string[] = [];
+  const broken = new Set<string>();
   for (const [name, specs] of Object.entries(SOURCES)) {
     for (const spec of specs) {
-      const m = await tryModule(spec);
-      if (m && typeof m[name] === 'function') {
-        found[name] = m[name];
+      const { mod, error } = await tryModule(spec);
+      if (error) broken.add(error);
+      if (mod && typeof mod[name] === 'function') {
+        found[name] = mod[name];
         break;
       }
     }
   }
-  if (typeof found.segmentNuclei !== 'function') throw new Error('segmentNuclei is missing from src/engine/segment/index.ts');
-  if (!found.measureObjects)
-    notes.push('measureObjects is not in this build: basic measurements only (area, centre, mean and total intensity)');
-  if (!found.measureImageQuality) notes.push('measureImageQuality is not in this build: no per-image QC metrics');
-  if (!found.judgeQuality) notes.push('judgeQuality is not in this build: no QC verdicts, no image excluded by QC');
-  if (!found.subtractBackground) notes.push('subtractBackground is not in this build: background correction is skipped');
-  if (!found.secondaryObjects) notes.push('secondaryObjects is not in this build: no cell outlines');
-  cached = { deps: { readPlane, ...(found as Omit<PipelineDeps, 'readPlane'>) } as PipelineDeps, notes };
+  if (typeof found.segmentNuclei !== 'function')
+    throw new Error(`segmentNuclei is missing from src/engine/segment/index.ts${broken.size ? ` (${[...broken].join('; ')})` : ''}`);
+  // an optional module that does not load is a broken build, but the run can go on without it
+  for (const b of broken) notes.push(`a module failed to load and was skipped: ${b}`);
+  const missing = (Object.keys(SOURCES) as (keyof typeof SOURCES)[]).filter((k) => typeof found[k] !== 'function');
+  cached = { deps: { readPlane, ...(found as Omit<PipelineDeps, 'readPlane'>) } as PipelineDeps, missing, notes };
   return cached;
+}
+
+/** Plain-words notes for the optional functions a recipe needs but this build lacks. */
+export function missingNotes(missing: readonly string[], r: Recipe): string[] {
+  const has = (n: string) => missing.includes(n);
+  const out: string[] = [];
+  if (has('measureObjects'))
+    out.push('measureObjects is not in this build: basic measurements only (area, centre, mean and total intensity)');
+  if (r.stages.qc.enabled && has('measureImageQuality')) out.push('measureImageQuality is not in this build: no per-image QC metrics');
+  if (r.stages.qc.enabled && has('judgeQuality')) out.push('judgeQuality is not in this build: no QC verdicts, no image excluded by QC');
+  if (r.stages.preprocess.background !== 'none' && has('subtractBackground'))
+    out.push('subtractBackground is not in this build: background correction is skipped');
+  if (r.stages.objects.cells !== 'none' && has('secondaryObjects')) out.push('secondaryObjects is not in this build: no cell outlines');
+  return out;
 }

@@ -16,7 +16,7 @@ import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { ImageSet, OnProgress } from '../types.js';
 import { readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
-import { loadPipelineDeps, type PipelineDeps } from './deps.js';
+import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
 import { mergeOutputs } from './merge.js';
 import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
@@ -164,7 +164,10 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const previews = recipe.outputs.previews;
 
   await writeFileAtomic(join(out, 'recipe.json'), `${JSON.stringify({ ...recipe, input: { ...recipe.input, root } }, null, 2)}\n`);
-  if (!o.deps) notes.push(...(await loadPipelineDeps()).notes);
+  if (!o.deps) {
+    const loaded = await loadPipelineDeps();
+    notes.push(...loaded.notes, ...missingNotes(loaded.missing, recipe));
+  }
 
   // what is already done
   const todo: JobSpec[] = [];

@@ -56,7 +56,8 @@ function header(name: string, log: string, o: Required<Pick<SlurmOptions, 'time'
   const lines = [
     '#!/bin/bash',
     `#SBATCH --job-name=${name}`,
-    `#SBATCH --output=${log}`,
+    // sbatch reads double-quoted directive values (paths with spaces)
+    `#SBATCH --output=${/^[A-Za-z0-9_./%:=@+-]+$/.test(log) ? log : `"${log}"`}`,
     `#SBATCH --time=${o.time}`,
     `#SBATCH --mem=${o.mem}`,
     `#SBATCH --cpus-per-task=${o.cpus}`,
@@ -82,6 +83,9 @@ export async function writeSlurmScript(recipePath: string, o: SlurmOptions): Pro
     throw new UserError(`--partition ${o.partition}: not a partition name`);
   const out = resolve(o.out);
   const recipe = resolve(recipePath);
+  for (const p of [out, recipe])
+    if (/["\n\r]/.test(p))
+      throw new UserError(`${p}: SLURM scripts cannot hold a path with a double quote or a line break`, 'choose another folder name');
   const dir = join(out, 'slurm');
   const logs = join(dir, 'logs');
   const cmd = o.command ?? defaultCommand();

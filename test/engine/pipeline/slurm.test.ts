@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ describe('writeSlurmScript', () => {
     const array = await readFile(s.array, 'utf8');
     expect(array).toMatch(/^#SBATCH --array=1-4$/m);
     expect(array).toMatch(/^#SBATCH --partition=short$/m);
-    expect(array).toMatch(/^#SBATCH --output=.*run-%A_%a\.log$/m);
+    expect(array).toMatch(/^#SBATCH --output=".*run-%A_%a\.log"$/m); // quoted: the path has a space
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
     expect(array).toContain('--shard "${SLURM_ARRAY_TASK_ID}/4"');
     expect(array).toContain(`'${join(out, 'recipe.json')}'`);
@@ -73,5 +73,55 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('SLURM scripts on real image
       expect((await readFile(join(cluster, t))).equals(await readFile(join(single, t))), t).toBe(true);
     const images = await readFile(join(cluster, 'images.csv'), 'utf8');
     expect(images.trim().split('\n')).toHaveLength(6);
+  });
+});
+
+/** A SLURM cluster answers here (e.g. ../shared/tools/local-slurm/start-local-slurm.sh was run). */
+const slurmUp = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' }).stdout?.includes('idle') ?? false;
+
+describe.skipIf(!hasSharedData || !existsSync(CLI) || !slurmUp)('on a real SLURM cluster (local-slurm)', () => {
+  it('scopepilot slurm --submit: array + afterok merge give the tables of one run', { timeout: 300_000 }, async () => {
+    const work = await tmp();
+    const input = join(work, 'images');
+    await mkdir(input);
+    const names = (await readdir(join(BBBC039, 'images')))
+      .filter((n) => n.endsWith('.tif'))
+      .sort()
+      .slice(0, 4);
+    for (const n of names) await copyFile(join(BBBC039, 'images', n), join(input, n));
+    const recipe = join(work, 'recipe.json');
+    await run(process.execPath, [CLI, 'recipe', input, '--out', recipe]);
+    await run(process.execPath, [CLI, 'run', recipe, '--out', join(work, 'single'), '--workers', '1', '--no-progress']);
+    const cluster = join(work, 'cluster');
+    const sub = await run(process.execPath, [
+      CLI,
+      'slurm',
+      recipe,
+      '--out',
+      cluster,
+      '--tasks',
+      '2',
+      '--cpus',
+      '1',
+      '--mem',
+      '500M',
+      '--time',
+      '10',
+      '--submit',
+    ]);
+    const m = /array job (\d+).*merge job (\d+)/.exec(sub.stdout);
+    expect(m, sub.stdout).not.toBeNull();
+    for (let i = 0; i < 280; i++) {
+      const q = spawnSync('squeue', ['-h', '-j', `${m![1]},${m![2]}`], { encoding: 'utf8' }).stdout.trim();
+      if (q === '') break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect((await readdir(join(cluster, 'slurm', 'logs'))).sort()).toEqual([
+      `merge-${m![2]}.log`,
+      `run-${m![1]}_1.log`,
+      `run-${m![1]}_2.log`,
+    ]);
+    for (const t of ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv', 'objects.parquet'])
+      expect((await readFile(join(cluster, t))).equals(await readFile(join(work, 'single', t))), t).toBe(true);
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * `scopepilot run` / `merge` as a user runs them (the built CLI on copies of real images):
+ * kill -9 in the middle and rerun gives the same tables as one clean run; a bad image is listed
+ * in failures.csv and the exit code is 1; an invalid recipe names the field.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BBBC039, hasSharedData } from '../../helpers/shared-data.js';
+
+const exec = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../../..');
+const CLI = join(ROOT, 'dist/cli.js');
+let work = '';
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await exec(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const TABLES = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv', 'objects.parquet'];
+
+describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, BBBC039 copies)', () => {
+  let recipe = '';
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'sp-cli-'));
+    const input = join(work, 'images');
+    await mkdir(input);
+    const names = (await readdir(join(BBBC039, 'images')))
+      .filter((n) => n.endsWith('.tif'))
+      .sort()
+      .slice(0, 8);
+    for (const n of names) await copyFile(join(BBBC039, 'images', n), join(input, n));
+    // a damaged image: the first 1000 bytes of a real one
+    await writeFile(join(input, names[0]!.replace('_A', '_H')), (await readFile(join(input, names[0]!))).subarray(0, 1000));
+    recipe = join(work, 'recipe.json');
+    expect((await cli(['recipe', input, '--out', recipe])).code).toBe(0);
+  });
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('lists a damaged image in failures.csv, goes on, and exits 1', { timeout: 120_000 }, async () => {
+    const out = join(work, 'clean');
+    const r = await cli(['run', recipe, '--out', out, '--workers', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/8 analysed, 0 excluded by QC, 1 failed/);
+    expect(r.stderr).toMatch(/run: 9\/9 \(100%\)/); // plain progress lines when not a terminal
+    const failures = (await readFile(join(out, 'failures.csv'), 'utf8')).trim().split('\n');
+    expect(failures).toHaveLength(2);
+    expect(failures[1]).toMatch(/_H\d\d_/);
+  });
+
+  it('after kill -9 mid-run, a plain rerun resumes and gives the same tables', { timeout: 180_000 }, async () => {
+    const out = join(work, 'killed');
+    const child = spawn(process.execPath, [CLI, 'run', recipe, '--out', out, '--workers', '2', '--no-progress'], { stdio: 'ignore' });
+    const exited = new Promise((res) => child.on('exit', res));
+    // kill as soon as two image sets are finished
+    for (let i = 0; i < 600; i++) {
+      const n = await readdir(join(out, 'checkpoints')).then(
+        (x) => x.filter((f) => f.endsWith('.json')).length,
+        () => 0,
+      );
+      if (n >= 2) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    expect(existsSync(join(out, 'images.csv'))).toBe(false); // nothing half-done looks finished
+    const r = await cli(['run', recipe, '--out', out, '--workers', '1']);
+    expect(r.stderr).toMatch(/resumed: \d+ image sets were already finished/);
+    for (const t of TABLES) expect((await readFile(join(out, t))).equals(await readFile(join(work, 'clean', t))), t).toBe(true);
+  });
+
+  it('refuses an invalid recipe naming the field, before doing anything', async () => {
+    const bad = join(work, 'bad.json');
+    const r0 = JSON.parse(await readFile(recipe, 'utf8'));
+    r0.stages.objects.nuclei.declump = 'watershed';
+    await writeFile(bad, JSON.stringify(r0));
+    const r = await cli(['run', bad, '--out', join(work, 'bad-out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stages\.objects\.nuclei\.declump: must be one of "shape", "intensity", "none"/);
+    expect(existsSync(join(work, 'bad-out'))).toBe(false);
+  });
+});
