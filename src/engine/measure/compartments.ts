@@ -43,7 +43,7 @@ export interface SecondaryResult {
  * Nucleus pixels always belong to their own cell. Ids are the nuclei's.
  * @see Jones, Carpenter & Golland, CVBIA 2005; Carpenter et al., Genome Biol 7:R100 (2006).
  */
-export function secondaryObjects(nuclei: Labels, cellChannel: Plane | undefined, opts: SecondaryOptions = {}): SecondaryResult {
+export function secondaryObjectsDetailed(nuclei: Labels, cellChannel: Plane | undefined, opts: SecondaryOptions = {}): SecondaryResult {
   const method = opts.method ?? (cellChannel ? 'propagation' : 'distance');
   const { width: w, height: h } = nuclei;
   if (method === 'distance' || !cellChannel) {
@@ -94,6 +94,11 @@ export function secondaryObjects(nuclei: Labels, cellChannel: Plane | undefined,
   const data = labels.data.slice();
   for (let i = 0; i < n; i++) if (nuclei.data[i]! > 0) data[i] = nuclei.data[i]!;
   return { labels: { width: w, height: h, data, count: nuclei.count }, method, threshold: t };
+}
+
+/** Cells grown from nuclei: the labels of {@link secondaryObjectsDetailed} (the CONTRACTS.md signature). */
+export function secondaryObjects(nuclei: Labels, cellChannel: Plane | undefined, opts: SecondaryOptions = {}): Labels {
+  return secondaryObjectsDetailed(nuclei, cellChannel, opts).labels;
 }
 
 /**

@@ -1,6 +1,13 @@
 /** Measurements and image quality control (CellProfiler names). */
 
-export { cytoplasm, type SecondaryMethod, type SecondaryOptions, type SecondaryResult, secondaryObjects } from './compartments.js';
+export {
+  cytoplasm,
+  type SecondaryMethod,
+  type SecondaryOptions,
+  type SecondaryResult,
+  secondaryObjects,
+  secondaryObjectsDetailed,
+} from './compartments.js';
 export { type MeasureObjectsOptions, measureObjects, overlapParents } from './objects.js';
 export { DEFAULT_QC_THRESHOLDS, judgeQuality, QC_CHECKS, type QcRow, type QcThresholds, qcReasons, worstLevel } from './qc.js';
 export { metadataFromName, type QcFileResult, qcFiles, qcTable } from './qc-files.js';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPlane } from '../../../src/engine/io/read.js';
-import { cytoplasm, secondaryObjects } from '../../../src/engine/measure/compartments.js';
+import { cytoplasm, secondaryObjects, secondaryObjectsDetailed } from '../../../src/engine/measure/compartments.js';
 import { measureObjects } from '../../../src/engine/measure/objects.js';
 import { tableColumn } from '../../../src/engine/measure/table.js';
 import { propagate } from '../../../src/engine/ops/propagate.js';
@@ -27,7 +27,7 @@ const at = (l: Labels, x: number, y: number) => l.data[y * W + x];
 describe('secondaryObjects', () => {
   it('propagation follows the intensity edge between cells, not the midpoint between nuclei', () => {
     const { nuclei, cell } = scene();
-    const r = secondaryObjects(nuclei, cell, { smoothing: 0, threshold: 500 });
+    const r = secondaryObjectsDetailed(nuclei, cell, { smoothing: 0, threshold: 500 });
     expect(r.method).toBe('propagation');
     // midpoint between the nuclei is x=19; the cells' border is at x=22
     expect(at(r.labels, 20, 10)).toBe(1);
@@ -39,14 +39,14 @@ describe('secondaryObjects', () => {
 
   it('a large lambda makes it a split by distance (Voronoi)', () => {
     const { nuclei, cell } = scene();
-    const r = secondaryObjects(nuclei, cell, { smoothing: 0, threshold: 500, lambda: 1e6 });
+    const r = secondaryObjectsDetailed(nuclei, cell, { smoothing: 0, threshold: 500, lambda: 1e6 });
     expect(at(r.labels, 20, 10)).toBe(2); // 9 px from nucleus 2's edge, 11 px from nucleus 1's
     expect(at(r.labels, 18, 10)).toBe(1);
   });
 
   it('watershed on the cell channel splits at the dim side', () => {
     const { nuclei, cell } = scene();
-    const r = secondaryObjects(nuclei, cell, { method: 'watershed', smoothing: 0, threshold: 500 });
+    const r = secondaryObjectsDetailed(nuclei, cell, { method: 'watershed', smoothing: 0, threshold: 500 });
     expect(at(r.labels, 8, 10)).toBe(1);
     expect(at(r.labels, 35, 10)).toBe(2);
     expect(at(r.labels, 1, 1)).toBe(0);
@@ -54,7 +54,7 @@ describe('secondaryObjects', () => {
 
   it('distance expansion without a cell channel: grows N px, nearer nucleus wins, ids kept', () => {
     const { nuclei } = scene();
-    const r = secondaryObjects(nuclei, undefined, { distance: 5 });
+    const r = secondaryObjectsDetailed(nuclei, undefined, { distance: 5 });
     expect(r.method).toBe('distance');
     expect(at(r.labels, 14, 10)).toBe(1); // 5 px right of nucleus 1's edge
     expect(at(r.labels, 15, 10)).toBe(0); // 6 px: too far
@@ -72,7 +72,7 @@ describe('secondaryObjects', () => {
     const before = nuclei.data.slice();
     const a = secondaryObjects(nuclei, cell);
     const b = secondaryObjects(nuclei, cell);
-    expect(a.labels.data).toEqual(b.labels.data);
+    expect(a.data).toEqual(b.data);
     expect(nuclei.data).toEqual(before);
   });
 });
@@ -80,7 +80,7 @@ describe('secondaryObjects', () => {
 describe('cytoplasm', () => {
   it('is the cell without its nucleus, numbered as the cell', () => {
     const { nuclei, cell } = scene();
-    const cells = secondaryObjects(nuclei, cell, { smoothing: 0, threshold: 500 }).labels;
+    const cells = secondaryObjects(nuclei, cell, { smoothing: 0, threshold: 500 });
     const cyto = cytoplasm(cells, nuclei);
     expect(at(cyto, 8, 10)).toBe(0);
     expect(at(cyto, 12, 10)).toBe(1);
@@ -95,7 +95,7 @@ describe('cytoplasm', () => {
 
   it('cells report their nucleus as parent and one child', () => {
     const { nuclei, cell } = scene();
-    const cells = secondaryObjects(nuclei, cell).labels;
+    const cells = secondaryObjects(nuclei, cell);
     const t = measureObjects(
       cells,
       { Cell: cell },
@@ -119,7 +119,7 @@ describe.skipIf(!hasSharedData)('compartments on BBBC039 nuclei', () => {
     const lp = await readPlane(join(BBBC039, 'labels', name));
     const nuclei: Labels = { width: lp.width, height: lp.height, data: Int32Array.from(lp.data), count: 0 };
     for (const v of nuclei.data) if (v > nuclei.count) nuclei.count = v;
-    const cells = secondaryObjects(nuclei, undefined, { distance: 8 }).labels;
+    const cells = secondaryObjects(nuclei, undefined, { distance: 8 });
     const cyto = cytoplasm(cells, nuclei);
     let bad = 0;
     for (let i = 0; i < nuclei.data.length; i++) {
