@@ -12,7 +12,8 @@ export function encodeLabelTiff(labels: Labels, opts: { pixelSizeUm?: number } =
   let max = 0;
   for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
   const wide = max > 65535;
-  const pixels = wide ? new Uint32Array(data.buffer, data.byteOffset, data.length) : Uint16Array.from(data);
+  const pixels = wide ? new Uint32Array(data.buffer, data.byteOffset, data.length) : new Uint16Array(data.length);
+  if (!wide) (pixels as Uint16Array).set(data);
   const desc = [`ImageJ=1.54f`, 'images=1', `min=0.0`, `max=${max}.0`];
   if (opts.pixelSizeUm) desc.push('unit=micron');
   return encodeTiff([{ width, height, data: pixels }], {

@@ -2,7 +2,7 @@
  * Exact Euclidean distance transform (as scipy.ndimage.distance_transform_edt): for each
  * foreground pixel, the distance to the nearest background pixel; 0 on background.
  * Meijster's two phases: vertical distances by two row-major sweeps (cache-friendly), then per
- * row the lower envelope of parabolas (Felzenszwalb-Huttenlocher), O(n) overall.
+ * foreground run the lower envelope of parabolas (Felzenszwalb-Huttenlocher), O(n) overall.
  * A mask with no background pixel gives +Infinity everywhere (scipy's answer is not meaningful there).
  * Written by hand: no npm package computes an exact EDT on typed arrays.
  * @see A. Meijster, J. Roerdink, W. Hesselink, "A general algorithm for computing distance
@@ -43,43 +43,55 @@ export function squaredDistanceTransform(mask: Mask): { d2: Float64Array; far: n
       if (down < g[i]!) g[i] = down;
     }
   }
-  // phase 2: per row, lower envelope of parabolas f(q) = g(q)^2
+  // phase 2: per row, lower envelope of parabolas f(q) = g(q)^2. For a foreground run [a, b]
+  // the background pixels a-1 and b+1 are nearer than any column beyond them, so the envelope
+  // over [a-1, b+1] alone is exact for the run: the work is proportional to the foreground.
   const d2 = new Float64Array(n);
-  const f = new Float64Array(w);
-  const v = new Int32Array(w);
-  const z = new Float64Array(w + 1);
+  const f = new Float64Array(w + 2);
+  const v = new Int32Array(w + 2);
+  const z = new Float64Array(w + 3);
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    let any = false;
-    for (let x = 0; x < w; x++) {
-      const gv = g[row + x]!;
-      f[x] = gv * gv;
-      if (gv !== 0) any = true;
-    }
-    if (!any) continue;
-    let k = 0;
-    v[0] = 0;
-    z[0] = Number.NEGATIVE_INFINITY;
-    z[1] = Number.POSITIVE_INFINITY;
-    for (let q = 1; q < w; q++) {
-      const fq = f[q]! + q * q;
-      let p = v[k]!;
-      let s = (fq - (f[p]! + p * p)) / (2 * (q - p));
-      while (s <= z[k]!) {
-        k--;
-        p = v[k]!;
-        s = (fq - (f[p]! + p * p)) / (2 * (q - p));
+    let x = 0;
+    while (x < w) {
+      if (m[row + x] === 0) {
+        x++;
+        continue;
       }
-      k++;
-      v[k] = q;
-      z[k] = s;
-      z[k + 1] = Number.POSITIVE_INFINITY;
-    }
-    k = 0;
-    for (let q = 0; q < w; q++) {
-      while (z[k + 1]! < q) k++;
-      const p = v[k]!;
-      d2[row + q] = (q - p) * (q - p) + f[p]!;
+      let b = x;
+      while (b + 1 < w && m[row + b + 1] !== 0) b++;
+      const lo = x > 0 ? x - 1 : 0;
+      const hi = b + 1 < w ? b + 1 : w - 1;
+      const len = hi - lo + 1;
+      for (let q = 0; q < len; q++) {
+        const gv = g[row + lo + q]!;
+        f[q] = gv * gv;
+      }
+      let k = 0;
+      v[0] = 0;
+      z[0] = Number.NEGATIVE_INFINITY;
+      z[1] = Number.POSITIVE_INFINITY;
+      for (let q = 1; q < len; q++) {
+        const fq = f[q]! + q * q;
+        let p = v[k]!;
+        let s = (fq - (f[p]! + p * p)) / (2 * (q - p));
+        while (s <= z[k]!) {
+          k--;
+          p = v[k]!;
+          s = (fq - (f[p]! + p * p)) / (2 * (q - p));
+        }
+        k++;
+        v[k] = q;
+        z[k] = s;
+        z[k + 1] = Number.POSITIVE_INFINITY;
+      }
+      k = 0;
+      for (let q = x - lo; q <= b - lo; q++) {
+        while (z[k + 1]! < q) k++;
+        const p = v[k]!;
+        d2[row + lo + q] = (q - p) * (q - p) + f[p]!;
+      }
+      x = b + 1;
     }
   }
   return { d2, far };

@@ -179,7 +179,8 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
     lap('seeds');
     // flood from the centres outwards: level = maxD2 - d2 ranks -distance exactly
     const levels = new Int32Array(w * h);
-    for (let i = 0; i < levels.length; i++) levels[i] = maxD2 - d2[i]!;
+    const md = mask.data;
+    for (let i = 0; i < levels.length; i++) if (md[i] !== 0) levels[i] = maxD2 - d2[i]!;
     labels = watershedLevels(levels, maxD2 + 1, markers, mask);
     lap('watershed');
     if (o.neckRatio < 1) {

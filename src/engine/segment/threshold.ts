@@ -1,31 +1,27 @@
 /**
- * Resolve the threshold option of segmentNuclei to a value: a number is a manual threshold;
- * a name is looked up among the threshold methods.
+ * Resolve the threshold option of segmentNuclei to a value: a number (or numeric string) is a
+ * manual threshold; a name is a global method of the threshold registry (ops/threshold/registry.ts).
  */
 import { UserError } from '../errors.js';
-import { otsuFromHistogram, otsuThreshold } from '../ops/threshold/otsu.js';
+import { otsuFromHistogram } from '../ops/threshold/otsu.js';
+import { THRESHOLDS } from '../ops/threshold/registry.js';
 
-type Method = (values: Float32Array) => number;
-
-const METHODS: Record<string, Method> = {
-  otsu: (v) => otsuThreshold(v),
-  'otsu-sqrt': (v) => otsuSqrt(v),
-};
-
-/** Register further methods (the threshold registry adds its entries here). */
-export function registerSegmentThreshold(id: string, fn: Method): void {
-  METHODS[id] = fn;
-}
-
+/** Threshold `values` (smoothed image) with `method`, times the correction factor (automatic methods only). */
 export function thresholdFor(method: string | number, values: Float32Array, correction = 1): number {
   if (typeof method === 'number') return method;
   const asNumber = Number(method);
   if (method.trim() !== '' && Number.isFinite(asNumber)) return asNumber;
-  const fn = METHODS[method];
-  if (!fn) {
-    throw new UserError(`threshold method "${method}" is unknown`, `choose one of: ${Object.keys(METHODS).join(', ')}, or a number`);
+  // the default runs on every image: the same computation without the extra square-root image
+  if (method === 'otsu-sqrt') return otsuSqrt(values) * correction;
+  const m = THRESHOLDS[method];
+  if (!m || method === 'manual') {
+    const names = Object.keys(THRESHOLDS).filter((k) => k !== 'manual');
+    throw new UserError(
+      `threshold method "${method}" is not one segmentation can use`,
+      `choose one of: ${names.join(', ')}, or give a number for a manual threshold`,
+    );
   }
-  return fn(values) * correction;
+  return m.compute(values) * correction;
 }
 
 /**
