@@ -41,6 +41,11 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./segment.js'),
   },
   {
+    name: 'measure',
+    summary: 'Measure every object with CellProfiler column names: objects.csv and images.csv',
+    load: () => import('./measure.js'),
+  },
+  {
     name: 'recipe',
     summary: 'Write the recipe the wizard recommends for a folder (scripted use, no terminal)',
     load: () => import('./recipe.js'),
