@@ -25,7 +25,7 @@ async function action(dirs: string[], o: { out: string; json?: boolean }): Promi
     `${out}/merge.json`,
     `${JSON.stringify({ scopepilot: VERSION, sources: dirs.length ? dirs.map((d) => resolve(d)) : [out], complete: m.complete, total: m.index.total, merged: m.index.entries.length, ...m.counts, notes: m.notes, finishedAt: new Date().toISOString() }, null, 2)}\n`,
   );
-  if (!m.complete || m.counts.failed > 0) process.exitCode = 1;
+  if (!m.complete || m.counts.failed > 0 || m.exportError) process.exitCode = 1;
 }
 
 export function build(): Command {

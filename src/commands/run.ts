@@ -132,7 +132,7 @@ async function action(recipePath: string, o: Options): Promise<void> {
       if (s.outputs.length) process.stdout.write(`results in ${out}: ${s.outputs.map((p) => p.slice(out.length + 1)).join(', ')}\n`);
     }
     if (s.stopped) process.exitCode = 130;
-    else if (s.failed > 0 || (!shard && !s.complete)) process.exitCode = 1;
+    else if (s.failed > 0 || (!shard && !s.complete) || s.exportError) process.exitCode = 1;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

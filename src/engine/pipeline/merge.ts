@@ -31,6 +31,8 @@ export interface MergeResult {
   outputs: string[];
   /** True when every image set of the data set has a checkpoint. */
   complete: boolean;
+  /** Parquet / DuckDB export failed (the CSV tables are complete). */
+  exportError?: string;
   notes: string[];
 }
 
@@ -81,16 +83,25 @@ export async function mergeOutputs(out: string, sources: string[] = [out], o: Me
   const counts = await writeResultTables(outAbs, index, judge.judgeQuality ? { judgeQuality: judge.judgeQuality } : {});
   const outputs = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv'].map((n) => join(outAbs, n));
   const { exportTables } = await import('../results/export.js');
-  const exported = await exportTables(outAbs, {
-    parquet: o.parquet ?? true,
-    duckdb: o.duckdb ?? true,
-    columns: { objects: counts.objectColumns, images: counts.imageColumns, qc: counts.qcColumns, failures: counts.failureColumns },
-  });
-  outputs.push(...exported);
-  if (o.objectsCsv === false && exported.some((p) => p.endsWith('objects.parquet'))) {
+  let exportError: string | undefined;
+  try {
+    outputs.push(
+      ...(await exportTables(outAbs, {
+        parquet: o.parquet ?? true,
+        duckdb: o.duckdb ?? true,
+        columns: { objects: counts.objectColumns, images: counts.imageColumns, qc: counts.qcColumns, failures: counts.failureColumns },
+        text: counts.textColumns,
+      })),
+    );
+  } catch (err) {
+    // the CSV tables are complete; say what is missing rather than lose the run
+    exportError = `objects.parquet / results.duckdb could not be written: ${(err as Error).message.split('\n')[0]}`;
+    notes.push(exportError);
+  }
+  if (o.objectsCsv === false && outputs.some((p) => p.endsWith('objects.parquet'))) {
     const { rm } = await import('node:fs/promises');
     await rm(join(outAbs, 'objects.csv'), { force: true });
     outputs.splice(outputs.indexOf(join(outAbs, 'objects.csv')), 1);
   }
-  return { index, counts, outputs, complete: index.missing.length === 0, notes };
+  return { index, counts, outputs, complete: index.missing.length === 0, notes, ...(exportError ? { exportError } : {}) };
 }

@@ -70,6 +70,8 @@ export interface RunSummary {
   stopped: boolean;
   /** True when the result tables cover every image set of the data set. */
   complete: boolean;
+  /** Parquet / DuckDB export failed (the CSV tables are complete; see notes). */
+  exportError?: string;
   shard?: Shard;
   workers: number;
   wallMs: number;
@@ -266,6 +268,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     throw new UserError(`cannot write the results of ${fatal.id} to ${out}: ${fatal.fatal}`, hint);
   }
 
+  const rssAfterImagesMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const stopped = done < selected;
   const summary: RunSummary = {
     out,
@@ -292,6 +295,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       select: { hash, names },
     });
     summary.complete = m.complete;
+    if (m.exportError) summary.exportError = m.exportError;
     summary.outputs = m.outputs;
     notes.push(...m.notes);
   } else notes.push(`shard ${o.shard.index}/${o.shard.count} done; when every shard is done: scopepilot merge --out ${out}`);
@@ -306,6 +310,8 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     finishedAt: new Date().toISOString(),
     ...summary,
     stageMs: Object.fromEntries(Object.entries(stageMs).map(([k, v]) => [k, Math.round(v)])),
+    /** Peak resident memory of the process (MB) after the image sets, and at the end (tables, exports). */
+    peakRssMb: { images: rssAfterImagesMb, end: Math.round(process.resourceUsage().maxRSS / 1024) },
   };
   const runJson = o.shard ? join(out, 'shards', `run-${o.shard.index}-of-${o.shard.count}.json`) : join(out, 'run.json');
   await writeFileAtomic(runJson, `${JSON.stringify(runInfo, null, 2)}\n`);

@@ -52,8 +52,12 @@ export class CsvWriter {
     return w;
   }
 
+  /** Columns (by index) that received a non-empty string: text, not numbers. */
+  readonly textColumns = new Set<number>();
+
   /** Add one row (cells in column order). Flushes in blocks of about 1 MB, waiting for the disk. */
   async write(cells: readonly Cell[]): Promise<void> {
+    for (let i = 0; i < cells.length; i++) if (typeof cells[i] === 'string' && cells[i] !== '') this.textColumns.add(i);
     this.buf += csvLine(cells);
     this.rows++;
     if (this.buf.length > 1 << 20) await this.flush();

@@ -10,20 +10,23 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempPathFor } from '../io/atomic.js';
 
-const TEXT = /^(Metadata_|FileName_|Image_Status$|QC_Worst$|QC_Checks$|QC_Reason$|Stage$|Reason$|Files$)/;
+const TEXT = /^(Metadata_|FileName_|Image_Status$|QC_Worst$|QC_Checks$|QC_DatasetChecks$|QC_Reason$|Stage$|Reason$|Files$)/;
 const INT = /^(ImageNumber|ObjectNumber|QC_Excluded)$/;
 
-/** DuckDB column types for a CSV header (read_csv `columns`). */
-export function columnTypes(columns: readonly string[]): Record<string, string> {
+/**
+ * DuckDB column types for a CSV header (read_csv `columns`): ids BIGINT, metadata and the
+ * columns that hold text VARCHAR, every other column DOUBLE (stable whatever the values).
+ */
+export function columnTypes(columns: readonly string[], text: readonly string[] = []): Record<string, string> {
   const t: Record<string, string> = {};
-  for (const c of columns) t[c] = INT.test(c) ? 'BIGINT' : TEXT.test(c) ? 'VARCHAR' : 'DOUBLE';
+  for (const c of columns) t[c] = INT.test(c) ? 'BIGINT' : TEXT.test(c) || text.includes(c) ? 'VARCHAR' : 'DOUBLE';
   return t;
 }
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-function readCsvSql(path: string, columns: readonly string[]): string {
-  const types = Object.entries(columnTypes(columns))
+function readCsvSql(path: string, columns: readonly string[], text: readonly string[] = []): string {
+  const types = Object.entries(columnTypes(columns, text))
     .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
     .join(', ');
   return `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = {${types}})`;
@@ -34,6 +37,8 @@ export interface ExportOptions {
   duckdb: boolean;
   /** Header of each CSV present (objects, images, qc, failures). */
   columns: Partial<Record<'objects' | 'images' | 'qc' | 'failures', readonly string[]>>;
+  /** Columns holding text, per table (VARCHAR); the others are numbers. */
+  text?: Partial<Record<'objects' | 'images' | 'qc' | 'failures', readonly string[]>>;
 }
 
 /**
@@ -44,7 +49,8 @@ export async function exportTables(out: string, o: ExportOptions): Promise<strin
   if (!o.parquet && !o.duckdb) return [];
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const written: string[] = [];
-  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+  // bounded memory: DuckDB spills to disk rather than grow with the data set
+  const db = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '64MB' });
   const con = await db.connect();
   try {
     await con.run('SET preserve_insertion_order = true');
@@ -54,7 +60,7 @@ export async function exportTables(out: string, o: ExportOptions): Promise<strin
       const tmp = tempPathFor(final);
       try {
         await con.run(
-          `COPY (SELECT * FROM ${readCsvSql(join(out, 'objects.csv'), objCols)}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * FROM ${readCsvSql(join(out, 'objects.csv'), objCols, o.text?.objects)}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
         );
         await rename(tmp, final);
       } catch (err) {
@@ -72,7 +78,8 @@ export async function exportTables(out: string, o: ExportOptions): Promise<strin
         for (const [name, cols] of Object.entries(o.columns)) {
           const src = join(out, `${name}.csv`);
           if (!cols || !existsSync(src)) continue;
-          await con.run(`CREATE TABLE ${name} AS SELECT * FROM ${readCsvSql(src, cols)}`);
+          const text = o.text?.[name as keyof ExportOptions['columns']];
+          await con.run(`CREATE TABLE ${name} AS SELECT * FROM ${readCsvSql(src, cols, text)}`);
         }
         const img = o.columns.images ?? [];
         if (img.includes('Metadata_Well')) {

@@ -181,6 +181,8 @@ export interface TableCounts {
   imageColumns: string[];
   qcColumns: string[];
   failureColumns: string[];
+  /** Columns that hold text (any non-empty string written), per table. */
+  textColumns: Record<'images' | 'objects' | 'qc' | 'failures', string[]>;
 }
 
 /**
@@ -278,5 +280,11 @@ export async function writeResultTables(out: string, index: CheckpointIndex, o: 
     imageColumns,
     qcColumns,
     failureColumns: failColumns,
+    textColumns: {
+      images: [...writers.images.textColumns].map((i) => imageColumns[i]!),
+      objects: [...writers.objects.textColumns].map((i) => objectColumns[i]!),
+      qc: [...writers.qc.textColumns].map((i) => qcColumns[i]!),
+      failures: [...writers.failures.textColumns].map((i) => failColumns[i]!),
+    },
   };
 }
