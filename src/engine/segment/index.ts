@@ -249,3 +249,5 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
 }
 
 import { round2, round4 } from './steps.js';
+
+export { type ChoiceInfo, describeSegmentOptions, type SegmentOptionInfo } from './describe.js';
