@@ -15,6 +15,7 @@ export * from './max-filter.js';
 export * from './maxima.js';
 export * from './median.js';
 export * from './morphology.js';
+export * from './propagate.js';
 export * from './size-filter.js';
 export * from './threshold/li.js';
 export * from './threshold/multi-otsu.js';

@@ -31,6 +31,7 @@ describe('ops index', () => {
       'watershed',
       'clearBorder',
       'filterBySize',
+      'propagate',
     ];
     const missing = names.filter((n) => typeof (ops as Record<string, unknown>)[n] !== 'function');
     expect(missing).toEqual([]);
