@@ -197,7 +197,7 @@ export default async function runBench(ctx) {
   console.log('\n### kill -9 and resume (40 image sets, 2 workers)\n');
   console.log('| kill | after ms | signal | checkpoints then |');
   console.log('|---|---|---|---|');
-  kills.forEach((k, i) => console.log(`| ${i + 1} | ${k.afterMs} | ${k.signal ?? `exit ${k.code}`} | ${k.checkpoints} |`));
+  for (const [i, k] of kills.entries()) console.log(`| ${i + 1} | ${k.afterMs} | ${k.signal ?? `exit ${k.code}`} | ${k.checkpoints} |`);
   console.log(`\nfinal resume exit ${final.status}; tables byte-identical to a clean run: ${identical}`);
   report.kill = { kills, identical };
   writeFileSync(join(base, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -11,6 +11,8 @@ import { tempPathFor } from '../io/atomic.js';
 
 export type Cell = number | string | boolean | null | undefined;
 
+const BLOCK = 256 * 1024;
+
 /** One CSV cell. */
 export function csvCell(v: Cell): string {
   if (v === null || v === undefined) return '';
@@ -26,13 +28,19 @@ export function csvLine(cells: readonly Cell[]): string {
   return `${s}\n`;
 }
 
-/** Streams rows to `path` (via a temporary file); `close()` renames it into place. */
+/**
+ * Streams rows to `path` (via a temporary file); `close()` renames it into place. Rows go into
+ * one reused 256 kB buffer (no growing strings), so memory stays flat however long the table.
+ */
 export class CsvWriter {
   private stream: WriteStream | undefined;
   private readonly tmp: string;
-  private buf = '';
+  private block = Buffer.allocUnsafe(BLOCK);
+  private used = 0;
   private failed: Error | undefined;
   rows = 0;
+  /** Columns (by index) that received a non-empty string: text, not numbers. */
+  readonly textColumns = new Set<number>();
 
   private constructor(
     readonly path: string,
@@ -48,32 +56,53 @@ export class CsvWriter {
     w.stream.on('error', (err) => {
       w.failed = err;
     });
-    w.buf = csvLine(columns);
+    await w.append(csvLine(columns));
     return w;
   }
 
-  /** Columns (by index) that received a non-empty string: text, not numbers. */
-  readonly textColumns = new Set<number>();
-
-  /** Add one row (cells in column order). Flushes in blocks of about 1 MB, waiting for the disk. */
+  /** Add one row (cells in column order); writes to disk in blocks, waiting for the disk. */
   async write(cells: readonly Cell[]): Promise<void> {
     for (let i = 0; i < cells.length; i++) if (typeof cells[i] === 'string' && cells[i] !== '') this.textColumns.add(i);
-    this.buf += csvLine(cells);
+    await this.append(csvLine(cells));
     this.rows++;
-    if (this.buf.length > 1 << 20) await this.flush();
+  }
+
+  private async append(line: string): Promise<void> {
+    const bytes = Buffer.byteLength(line);
+    if (this.used + bytes > this.block.length) await this.flush();
+    if (bytes > this.block.length) {
+      await this.send(Buffer.from(line));
+      return;
+    }
+    this.used += this.block.write(line, this.used);
   }
 
   private async flush(): Promise<void> {
+    if (this.used === 0) return;
+    const full = this.block.subarray(0, this.used);
+    this.used = 0;
+    // the stream owns the block until it is written: reuse it only after 'drain' said so
+    if (!(await this.send(full))) this.block = Buffer.allocUnsafe(BLOCK);
+  }
+
+  /** Write a chunk; true when it was waited for (fully written), false when still queued. */
+  private async send(chunk: Buffer): Promise<boolean> {
     if (this.failed) throw this.failed;
     const s = this.stream!;
-    const chunk = this.buf;
-    this.buf = '';
-    if (!s.write(chunk))
+    const queued = s.write(chunk);
+    if (!queued)
       await new Promise<void>((res, rej) => {
-        s.once('drain', res);
-        s.once('error', rej);
+        const done = (err?: Error) => {
+          s.off('drain', done);
+          s.off('error', done);
+          if (err) rej(err);
+          else res();
+        };
+        s.on('drain', done);
+        s.on('error', done);
       });
     if (this.failed) throw this.failed;
+    return !queued;
   }
 
   /** Finish: write what is buffered, close, rename into place. */
