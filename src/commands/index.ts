@@ -61,6 +61,11 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./merge.js'),
   },
   {
+    name: 'validate',
+    summary: 'Score label images against ground truth: F1, DSB AP, count error, splits and merges',
+    load: () => import('./validate.js'),
+  },
+  {
     name: 'report',
     summary: 'Statistics at the unit of comparison, METHODS.md and report.html for a run output folder',
     load: () => import('./report.js'),

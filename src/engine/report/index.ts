@@ -286,7 +286,11 @@ export async function writeReport(outDir: string, o: { seed?: number } = {}): Pr
   let stats: StatsResult | undefined;
   if (f.images?.rows.length) {
     try {
-      stats = await summarise(f, { ...statsOptionsFromRecipe(recipe), ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+      const opts = { ...statsOptionsFromRecipe(recipe), ...(o.seed !== undefined ? { seed: o.seed } : {}) };
+      // a ground-truth check written by `scopepilot validate --out OUT/validation.json`
+      const ce = (f.validation?.mean as { countErrorPct?: unknown } | undefined)?.countErrorPct;
+      if (typeof ce === 'number' && Number.isFinite(ce)) opts.analysisErrorPct = ce;
+      stats = await summarise(f, opts);
     } catch (err) {
       notes.push(`statistics: ${describeError(err)}`);
     }

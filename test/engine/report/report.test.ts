@@ -63,6 +63,14 @@ describe('writeReport', () => {
     expect((await readFile(join(dir, 'statistics.json'))).equals(stats1)).toBe(true);
   });
 
+  it('compares the count error of validation.json with the tolerated error', async () => {
+    const dir = await fixtureWithPreviews();
+    await writeFile(join(dir, 'validation.json'), JSON.stringify({ images: 3, mean: { f1: 0.9, apDsb: 0.6, countErrorPct: 7.5 } }));
+    const r = await writeReport(dir);
+    expect(r.stats!.tolerance).toMatch(/measured analysis error \(7\.5%, against hand-made labels\) is above the tolerated 5%/);
+    expect(r.stats!.tolerance).toMatch(/cannot reliably resolve the expected 25% change \(analysis error above the tolerance\)/);
+  });
+
   it('still writes a page (saying why) when the run has no images.csv', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sp-report-empty-'));
     dirs.push(dir);
