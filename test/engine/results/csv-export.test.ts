@@ -1,0 +1,75 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CsvWriter, csvLine, parseCsv } from '../../../src/engine/results/csv.js';
+import { exportTables } from '../../../src/engine/results/export.js';
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'sp-results-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('CSV', () => {
+  it('quotes what needs quoting, writes missing numbers as empty cells, and reads back', () => {
+    const line = csvLine([1, 0.1 + 0.2, Number.NaN, 'a,b', 'say "hi"', true, undefined, 'line\nbreak']);
+    expect(line).toBe('1,0.30000000000000004,,"a,b","say ""hi""",1,,"line\nbreak"\n');
+    expect(parseCsv(line)).toEqual([['1', '0.30000000000000004', '', 'a,b', 'say "hi"', '1', '', 'line\nbreak']]);
+  });
+
+  it('streams a long table to a temporary name and renames it only when complete', async () => {
+    const dir = await tmp();
+    const path = join(dir, 'objects.csv');
+    const w = await CsvWriter.open(path, ['ImageNumber', 'Metadata_Well', 'AreaShape_Area']);
+    for (let i = 0; i < 20000; i++) await w.write([i + 1, `A${i % 12}`, i * 1.5]);
+    await expect(readFile(path)).rejects.toThrow(); // not there until closed
+    await w.close();
+    const rows = parseCsv(await readFile(path, 'utf8'));
+    expect(rows).toHaveLength(20001);
+    expect(rows[20000]).toEqual(['20000', 'A7', '29998.5']);
+    expect([...w.textColumns]).toEqual([1]);
+  });
+});
+
+describe('exportTables', () => {
+  it('writes typed Parquet and a DuckDB database with a per-well summary a user can query', async () => {
+    const dir = await tmp();
+    await writeFile(join(dir, 'objects.csv'), 'ImageNumber,ObjectNumber,Metadata_Well,AreaShape_Area\n1,1,A01,10\n1,2,A01,\n2,1,A02,30\n');
+    await writeFile(
+      join(dir, 'images.csv'),
+      'ImageNumber,Metadata_Well,Image_Status,Count_Nuclei\n1,A01,ok,2\n2,A02,ok,1\n3,A02,failed,\n',
+    );
+    const written = await exportTables(dir, {
+      parquet: true,
+      duckdb: true,
+      columns: {
+        objects: ['ImageNumber', 'ObjectNumber', 'Metadata_Well', 'AreaShape_Area'],
+        images: ['ImageNumber', 'Metadata_Well', 'Image_Status', 'Count_Nuclei'],
+      },
+    });
+    expect(written.map((p) => p.slice(dir.length + 1))).toEqual(['objects.parquet', 'results.duckdb']);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(join(dir, 'results.duckdb'));
+    const con = await db.connect();
+    const wells = (
+      await con.runAndReadAll('select Metadata_Well, Images, ImagesAnalysed, Count_Nuclei from well_summary')
+    ).getRowObjectsJson();
+    expect(wells).toEqual([
+      { Metadata_Well: 'A01', Images: '1', ImagesAnalysed: '1', Count_Nuclei: 2 },
+      { Metadata_Well: 'A02', Images: '2', ImagesAnalysed: '1', Count_Nuclei: 1 },
+    ]);
+    const pq = (
+      await con.runAndReadAll(
+        `select typeof(ImageNumber) t1, typeof(AreaShape_Area) t2, count(AreaShape_Area) n from '${join(dir, 'objects.parquet')}' group by all`,
+      )
+    ).getRowObjectsJson();
+    expect(pq).toEqual([{ t1: 'BIGINT', t2: 'DOUBLE', n: '2' }]);
+    con.closeSync();
+    db.closeSync();
+  });
+});
