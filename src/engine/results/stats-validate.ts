@@ -22,7 +22,7 @@ export function labelsFromPlane(p: Plane): Labels {
   let count = 0;
   for (let i = 0; i < data.length; i++) {
     const v = Math.round(p.data[i]!);
-    data[i] = v > 0 ? v : 0;
+    data[i] = Math.max(v, 0);
     if (v > count) count = v;
   }
   return { width: p.width, height: p.height, data, count };
