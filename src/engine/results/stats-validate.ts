@@ -39,6 +39,20 @@ export function pairKey(name: string): string {
   return stem.toLowerCase().replace(/[_.-](labels?|masks?|gt|truth|seg|pred|nuclei)$/, '');
 }
 
+/** True when `part` occurs in `whole` bounded by the start/end or by _ - . or space. */
+export function containsToken(whole: string, part: string): boolean {
+  if (!part || part.length >= whole.length) return false;
+  let i = whole.indexOf(part);
+  while (i >= 0) {
+    const before = i === 0 || /[_\-. ]/.test(whole[i - 1]!);
+    const j = i + part.length;
+    const after = j === whole.length || /[_\-. ]/.test(whole[j]!);
+    if (before && after) return true;
+    i = whole.indexOf(part, i + 1);
+  }
+  return false;
+}
+
 interface Entry {
   name: string;
   path: string;
@@ -129,6 +143,18 @@ export async function validateFolders(predDir: string, truthDir: string, o: { on
       byKey.delete(pairKey(p.name));
     } else unpairedPred.push(p.name);
   }
+  // second pass: one name is a whole-token part of the other (run labels "A01_s1.tif" ~ file
+  // "DEMO_A01_s1_w1<uuid>.tif"), accepted only when exactly one partner fits
+  for (const name of [...unpairedPred]) {
+    const k = pairKey(name);
+    const fits = [...byKey.entries()].filter(([tk]) => containsToken(tk, k) || containsToken(k, tk));
+    if (fits.length !== 1) continue;
+    const [tk, t] = fits[0]!;
+    pairs.push([preds.find((p) => p.name === name)!, t]);
+    byKey.delete(tk);
+    unpairedPred.splice(unpairedPred.indexOf(name), 1);
+  }
+  pairs.sort((a, b) => (a[0].name < b[0].name ? -1 : a[0].name > b[0].name ? 1 : 0));
   if (pairs.length === 0)
     throw new UserError(
       `no predicted label image in ${predDir} has a ground-truth partner in ${truthDir}`,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeLabelTiff } from '../../../src/engine/io/labels-write.js';
-import { pairKey, validateFolders } from '../../../src/engine/results/stats-validate.js';
+import { containsToken, pairKey, validateFolders } from '../../../src/engine/results/stats-validate.js';
 import type { Labels } from '../../../src/engine/types.js';
 import { BBBC039, hasSharedData } from '../../helpers/shared-data.js';
 
@@ -31,6 +31,10 @@ describe('pairKey', () => {
     expect(pairKey('IMG01_labels.png')).toBe('img01');
     expect(pairKey('img01_mask.tiff')).toBe('img01');
     expect(pairKey('a1b2')).toBe('a1b2');
+  });
+  it('token containment: A01_s1 is part of DEMO_A01_s1_w1..., not of DEMO_A01_s10_w1', () => {
+    expect(containsToken('demo_a01_s1_w1f1c7', 'a01_s1')).toBe(true);
+    expect(containsToken('demo_a01_s10_w1', 'a01_s1')).toBe(false);
   });
 });
 
@@ -93,6 +97,18 @@ describe('validateFolders (hand-made labels)', () => {
     const r = await validateFolders(join(root, 'run'), join(root, 'gt'));
     expect(r.images).toBe(1);
     expect(r.perImage[0]!.score).toMatchObject({ f1: 1, apDsb: 1, nTrue: 2, nPred: 2 });
+  });
+
+  it('pairs run labels named by image set (A01_s1.tif) with truth named by file (DEMO_A01_s1_w1<uuid>.tif)', async () => {
+    const root = await tmp();
+    const l = squares([[1, 2, 2, 8]]);
+    for (const n of ['A01_s1', 'A01_s10']) await writeLabelTiff(join(root, 'p', `${n}.tif`), l);
+    for (const n of ['DEMO_A01_s1_w1F1C7-0078', 'DEMO_A01_s10_w19AB-12']) await writeLabelTiff(join(root, 'g', `${n}.tif`), l);
+    const r = await validateFolders(join(root, 'p'), join(root, 'g'));
+    expect(r.perImage.map((x) => [x.pred.split('/').pop(), x.truth.split('/').pop()])).toEqual([
+      ['A01_s1.tif', 'DEMO_A01_s1_w1F1C7-0078.tif'],
+      ['A01_s10.tif', 'DEMO_A01_s10_w19AB-12.tif'],
+    ]);
   });
 
   it('says what to do when nothing pairs', async () => {
