@@ -36,6 +36,26 @@ function defaultType(data: TiffPage['data']): TiffSampleType {
   return 'uint32';
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The pixel values as little-endian bytes of `type` (a typed-array copy on little-endian hosts). */
+function pixelBytes(d: ArrayLike<number>, type: TiffSampleType, n: number): Buffer {
+  if (LITTLE_ENDIAN) {
+    const arr =
+      type === 'uint8' ? new Uint8Array(n) : type === 'uint16' ? new Uint16Array(n) : type === 'uint32' ? new Uint32Array(n) : new Float32Array(n);
+    if (ArrayBuffer.isView(d)) arr.set(d as unknown as ArrayLike<number>);
+    else for (let k = 0; k < n; k++) arr[k] = d[k]!;
+    return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength);
+  }
+  const { bytes } = TYPE_INFO[type];
+  const pix = Buffer.alloc(n * bytes);
+  if (type === 'uint8') for (let k = 0; k < n; k++) pix[k] = d[k]!;
+  else if (type === 'uint16') for (let k = 0; k < n; k++) pix.writeUInt16LE(d[k]!, k * 2);
+  else if (type === 'uint32') for (let k = 0; k < n; k++) pix.writeUInt32LE(d[k]! >>> 0, k * 4);
+  else for (let k = 0; k < n; k++) pix.writeFloatLE(d[k]!, k * 4);
+  return pix;
+}
+
 /**
  * Encode pages as one TIFF file. Values are written as they are (no scaling); Int32 data is
  * written as uint32 and must be >= 0.
@@ -61,12 +81,7 @@ export function encodeTiff(pages: TiffPage[], opts: TiffWriteOptions = {}): Buff
   pages.forEach((page, i) => {
     const n = page.width * page.height;
     if (page.data.length !== n) throw new Error(`encodeTiff: page ${i} has ${page.data.length} values, expected ${n}`);
-    const pix = Buffer.alloc(n * bytes);
-    const d = page.data;
-    if (type === 'uint8') for (let k = 0; k < n; k++) pix[k] = d[k]!;
-    else if (type === 'uint16') for (let k = 0; k < n; k++) pix.writeUInt16LE(d[k]!, k * 2);
-    else if (type === 'uint32') for (let k = 0; k < n; k++) pix.writeUInt32LE(d[k]! >>> 0, k * 4);
-    else for (let k = 0; k < n; k++) pix.writeFloatLE(d[k]!, k * 4);
+    const pix = pixelBytes(page.data, type, n);
     const pixOffset = total;
     all.push(pix);
     total += pix.length;
