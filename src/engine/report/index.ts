@@ -5,8 +5,7 @@
  * limits, QC summary with thumbnails, failures, the methods paragraph and checklist).
  * `writeReport(outDir)` is called by the wizard after a run and by `scopepilot report OUT`.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describeError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
@@ -27,6 +26,7 @@ import { cellAt, findColumn } from './facts.js';
 import { type ReportPage, renderReportHtml, type Thumb } from './html.js';
 import type { MethodsRecord } from './methods-record.js';
 import { statsOptionsFromRecipe } from './stats-options.js';
+import { thumbnails } from './thumbs.js';
 
 export { type MethodsContext, type MethodsRecord, renderMethodsMarkdown, writeMethods } from './methods.js';
 export { statsOptionsFromRecipe } from './stats-options.js';
@@ -91,55 +91,6 @@ export function wellCells(images: CsvTable, qc: CsvTable | undefined, measure: s
   return [...wells.values()]
     .map((w) => ({ ...w.cell, value: w.k ? w.sum / w.k : null }))
     .sort((a, b) => (a.plate < b.plate ? -1 : a.plate > b.plate ? 1 : a.row < b.row ? -1 : a.row > b.row ? 1 : a.column - b.column));
-}
-
-async function listPngs(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string, depth: number): Promise<void> => {
-    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (e.isDirectory() && depth < 3) await walk(join(d, e.name), depth + 1);
-      else if (e.isFile() && e.name.toLowerCase().endsWith('.png') && !e.name.startsWith('.')) out.push(join(d, e.name));
-    }
-  };
-  await walk(dir, 0);
-  return out;
-}
-
-/** Up to `per` flagged and `per` passing thumbnails from previews/, downscaled to 240 px wide PNG data URIs. */
-async function thumbnails(outDir: string, flagged: Map<string, string>, per = 4): Promise<Thumb[]> {
-  const files = await listPngs(join(outDir, 'previews'));
-  if (!files.length) return [];
-  const safe = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_');
-  const flaggedBySafe = new Map([...flagged.entries()].map(([id, why]) => [safe(id), { id, why }]));
-  const picked: Thumb[] = [];
-  let nf = 0;
-  let nn = 0;
-  const sharp = (await import('sharp')).default;
-  for (const f of files) {
-    const base = f.slice(f.lastIndexOf('/') + 1, -4);
-    const hit =
-      flaggedBySafe.get(base) ?? [...flaggedBySafe.entries()].find(([k]) => base.startsWith(`${k}_`) || base.startsWith(`${k}-`))?.[1];
-    if (hit ? nf >= per : nn >= per) continue;
-    try {
-      const png = await sharp(await readFile(f))
-        .resize({ width: 240, withoutEnlargement: true })
-        .png()
-        .toBuffer();
-      picked.push({
-        id: hit?.id ?? base,
-        caption: hit ? `${hit.id}: ${hit.why}` : relative(outDir, f),
-        src: `data:image/png;base64,${png.toString('base64')}`,
-        flagged: !!hit,
-      });
-      if (hit) nf++;
-      else nn++;
-    } catch {
-      // not a readable PNG: skip it
-    }
-    if (nf >= per && nn >= per) break;
-  }
-  return picked.sort((a, b) => Number(b.flagged) - Number(a.flagged));
 }
 
 function sizeCutoffs(recipe: Recipe | undefined, images: CsvTable | undefined): { area: number; label: string }[] {
@@ -323,7 +274,14 @@ export async function writeReport(outDir: string, o: { seed?: number } = {}): Pr
   }
   const figs = await figures(f, stats, recipe, notes);
   const { rows, flagged } = qcRows(f);
-  const thumbs = await thumbnails(outDir, flagged).catch(() => [] as Thumb[]);
+  const root = typeof f.run?.input === 'string' ? f.run.input : recipe?.input.root;
+  const thumbs = await thumbnails({
+    outDir,
+    ...(f.images ? { images: f.images } : {}),
+    ...(root ? { inputRoot: resolve(outDir, root) } : {}),
+    ...(recipe ? { channel: recipe.input.channels.dna } : {}),
+    flagged,
+  }).catch(() => [] as Thumb[]);
   const fails = f.failures
     ? f.failures.rows.map((r) => ({
         id: cellAt(r, findColumn(f.failures!, 'Metadata_ImageSet', 'ImageNumber')),

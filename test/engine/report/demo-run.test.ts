@@ -48,6 +48,9 @@ describe('demo plate: run, methods, report', () => {
     expect(eff.pctCi[0]).toBeGreaterThan(0);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)?.length).toBe(4);
+    // QC thumbnails rendered from the source images: 4 flagged (planted problems) and 4 passing
+    expect(html.match(/class="thumb flagged"/g)?.length).toBe(4);
+    expect(html.match(/class="thumb"/g)?.length).toBe(4);
     expect(md).toContain(`${eff.condition} vs DMSO`);
   }, 120_000);
 });
