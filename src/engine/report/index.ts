@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
 import { type StatsResult, summarise } from '../results/stats.js';
 import { median } from '../results/stats-math.js';
-import { type CsvTable, formatCsv, type OutputFolder, readJsonFile, readOutputFolder } from '../results/stats-tables.js';
+import { type CsvTable, formatCsv, type OutputFolder, readJsonFile, readObjectColumn, readOutputFolder } from '../results/stats-tables.js';
 import {
   dotPlotSpec,
   effectSpec,
@@ -171,7 +171,7 @@ async function figures(
         'Mean over the analysed images of each well. ✕ = QC fail or excluded, ? = doubtful, ! = failed to analyse.',
       );
   }
-  const areas = f.objects?.areas;
+  const areas = (await readObjectColumn(join(f.dir, 'objects.csv'), 'AreaShape_Area'))?.values;
   if (areas?.length) {
     const cut = sizeCutoffs(recipe, f.images);
     await add(
@@ -223,7 +223,7 @@ function qcRows(f: OutputFolder): { rows: ReportPage['qc']['rows']; flagged: Map
  * images.csv is missing (nothing to report).
  */
 export async function writeReport(outDir: string, o: { seed?: number } = {}): Promise<ReportResult> {
-  const f = await readOutputFolder(outDir);
+  const f = await readOutputFolder(outDir, { objects: false });
   const notes: string[] = [];
   const written: string[] = [];
   let recipe: Recipe | undefined;

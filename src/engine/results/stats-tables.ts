@@ -225,6 +225,18 @@ export async function readOutputFolder(dir: string, o: { objects?: boolean } = {
   };
 }
 
+/** Cell `n` (0-based) of a CSV line without quotes ('' when the line is shorter). */
+function nthCell(line: string, n: number): string {
+  let start = 0;
+  for (let k = 0; k < n; k++) {
+    const c = line.indexOf(',', start);
+    if (c < 0) return '';
+    start = c + 1;
+  }
+  const end = line.indexOf(',', start);
+  return line.slice(start, end < 0 ? line.length : end);
+}
+
 /**
  * One measurement column of objects.csv, streamed: the ImageNumber and value of every object
  * that has a finite value (for statistics at the object level). Undefined when the file or the
@@ -239,6 +251,22 @@ export async function readObjectColumn(path: string, column: string): Promise<{ 
   let values = new Float64Array(1024);
   for await (const raw of lines) {
     if (raw === '') continue;
+    if (j !== -2) {
+      // fast path: cells j and im by scanning commas (lines without quotes)
+      if (!raw.includes('"')) {
+        const cj = nthCell(raw, j);
+        const v = Number(cj);
+        if (cj === '' || !Number.isFinite(v)) continue;
+        if (image.length >= values.length) {
+          const grown = new Float64Array(values.length * 2);
+          grown.set(values);
+          values = grown;
+        }
+        values[image.length] = v;
+        image.push(im >= 0 ? nthCell(raw, im) : '1');
+        continue;
+      }
+    }
     const cells = splitCsvLine(j === -2 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
     if (j === -2) {
       j = cells.indexOf(column);

@@ -95,7 +95,7 @@ export function toleranceStatement(
   const p = r.power;
   if (p) {
     s.push(
-      `With ${p.nPerGroup} ${p.nPerGroup === 1 ? r.unit : `${r.unit}s`} per condition and ${(100 * p.cv).toFixed(1)}% variability between ${r.unit}s, changes of about ${p.detectablePct.toFixed(0)}% or more can be detected (80% power, two-sided 5%)${E !== undefined ? `, ${p.detectablePct <= E ? 'below' : 'above'} the expected ${E}%` : ''}.`,
+      `With ${p.nPerGroup} ${p.nPerGroup === 1 ? r.unit : `${r.unit}s`} per condition and ${(100 * p.cv).toFixed(1)}% variability between ${r.unit}s, changes of about ${p.detectablePct.toFixed(p.detectablePct < 10 ? 1 : 0)}% or more can be detected (80% power, two-sided 5%)${E !== undefined ? `, ${p.detectablePct <= E ? 'below' : 'above'} the expected ${E}%` : ''}.`,
     );
     if (E !== undefined && p.neededForExpected !== undefined && Number.isFinite(p.neededForExpected))
       s.push(
