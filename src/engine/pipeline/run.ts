@@ -165,7 +165,15 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const subset = new Set(recipe.subset);
   const previews = recipe.outputs.previews;
 
-  await writeFileAtomic(join(out, 'recipe.json'), `${JSON.stringify({ ...recipe, input: { ...recipe.input, root } }, null, 2)}\n`);
+  try {
+    await writeFileAtomic(join(out, 'recipe.json'), `${JSON.stringify({ ...recipe, input: { ...recipe.input, root } }, null, 2)}\n`);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    throw new UserError(
+      `cannot write to ${out}: ${(err as Error).message}`,
+      FATAL_HINTS[code] ?? 'choose another --out (a folder you can write to)',
+    );
+  }
   if (!o.deps) {
     const loaded = await loadPipelineDeps();
     notes.push(...loaded.notes, ...missingNotes(loaded.missing, recipe));

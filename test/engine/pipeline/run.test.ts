@@ -171,3 +171,30 @@ describe('shards', () => {
     expect(seen).toEqual([...Array(100).keys()]);
   });
 });
+
+describe('output folder problems', () => {
+  it('says clearly when the output folder cannot be made (a file is in the way)', async () => {
+    const dir = await tmp();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'taken'), 'x');
+    const err = await runRecipe(recipe, { out: join(dir, 'taken', 'out'), imageSets: sets(), deps }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/cannot write to .*taken/);
+    expect((err as UserError).hint).toMatch(/--out/);
+  });
+});
+
+describe('write errors during the run', () => {
+  it('stops with a clear message, keeps what was finished, and a rerun after the fix completes', async () => {
+    const out = await tmp();
+    const { writeFile, rm: remove } = await import('node:fs/promises');
+    await writeFile(join(out, 'labels'), 'not a folder'); // every label write fails
+    const err = await runRecipe(recipe, { out, imageSets: sets(), deps, workers: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/cannot write the results of P1_A01_s1/);
+    expect((err as UserError).hint).toMatch(/rerun the same command to resume/);
+    await remove(join(out, 'labels'));
+    const s = await runRecipe(recipe, { out, imageSets: sets(), deps, workers: 1 });
+    expect(s.complete).toBe(true);
+  });
+});
