@@ -114,6 +114,7 @@ async function action(recipePath: string, o: Options): Promise<void> {
       resume: o.resume !== false,
       ...(o.input ? { input: o.input } : {}),
       base: dirname(path),
+      recipePath: path,
       signal: ac.signal,
       onProgress: progressWriter(o.progress !== false, shard ? `run ${shard.index}/${shard.count}` : 'run'),
       onResult: (r) => {

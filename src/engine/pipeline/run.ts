@@ -46,6 +46,8 @@ export interface RunOptions {
   imageSets?: ImageSet[];
   /** Engine functions to use instead of the real ones (tests; runs in-process). */
   deps?: Partial<PipelineDeps>;
+  /** The recipe file run (it is not overwritten when it is OUT/recipe.json). */
+  recipePath?: string;
   /** Called after each image set is finished (in completion order). */
   onResult?: (r: JobDone) => void;
 }
@@ -166,7 +168,9 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const previews = recipe.outputs.previews;
 
   try {
-    await writeFileAtomic(join(out, 'recipe.json'), `${JSON.stringify({ ...recipe, input: { ...recipe.input, root } }, null, 2)}\n`);
+    // the recipe as used (defaults filled in, absolute input); never over the user's own recipe file
+    if (!o.recipePath || resolve(o.recipePath) !== join(out, 'recipe.json'))
+      await writeFileAtomic(join(out, 'recipe.json'), `${JSON.stringify({ ...recipe, input: { ...recipe.input, root } }, null, 2)}\n`);
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
     throw new UserError(
