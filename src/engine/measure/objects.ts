@@ -7,7 +7,9 @@
 import { UserError } from '../errors.js';
 import type { Labels, Plane } from '../types.js';
 import { convexHull, feretDiameters, gridPointsInConvex } from './hull.js';
+import { EDGE8, measureIntensities } from './intensity.js';
 import { channelLabel, type ObjectTable } from './table.js';
+import { quantize, textureInto } from './texture.js';
 
 export interface MeasureObjectsOptions {
   /** Name of the objects (Nuclei, Cells, Cytoplasm); used by parent/child columns. Default 'Nuclei'. */
@@ -20,6 +22,8 @@ export interface MeasureObjectsOptions {
   children?: { name: string; labels: Labels }[];
   /** Manders threshold as a fraction of each channel's maximum inside the object. Default 0.15 (CellProfiler). */
   mandersThreshold?: number;
+  /** Haralick texture per channel (see ./texture.ts): false to skip; default scale 3 px, 256 grey levels. */
+  texture?: boolean | { scale?: number; levels?: number };
 }
 
 // skimage.measure.perimeter (4-neighbourhood) weights, indexed by the 3x3 code of border pixels.
@@ -32,19 +36,10 @@ const PERIMETER_WEIGHTS = (() => {
 })();
 
 const BORDER4 = 1; // pixel has a 4-neighbour outside its object (or is on the image edge)
-const EDGE8 = 2; // pixel has an 8-neighbour outside its object (CellProfiler outline)
 
 /** Is pixel j a 4-border pixel of object l? */
 function isB(lab: Int32Array, flags: Uint8Array, l: number, j: number): boolean {
   return lab[j] === l && (flags[j]! & BORDER4) !== 0;
-}
-
-/** q-quantile of sorted values with numpy's default linear interpolation. */
-function quantileSorted(v: Float64Array, n: number, q: number): number {
-  const pos = q * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return v[lo]! + (pos - lo) * (v[hi]! - v[lo]!);
 }
 
 /** For each object of `a`, the label of `b` it overlaps most (ties: lowest label; 0 = none). */
@@ -111,6 +106,11 @@ export function overlapParents(a: Labels, b: Labels, maxA: number): Int32Array {
  * centroid and intensity-weighted centroid), {Integrated,Mean,Std,Min,Max}IntensityEdge (pixels
  * with an 8-neighbour outside the object or on the image edge, CellProfiler's outline)}_<C>,
  * Location_CenterMassIntensity_X/Y_<C>, Location_MaxIntensity_X/Y_<C> (first maximum in raster order).
+ *
+ * Texture per channel (unless `texture: false`): Texture_{Contrast, Correlation, Entropy (log2),
+ * AngularSecondMoment, InverseDifferenceMoment}_<C>_<scale>_<00|01|02|03>_<levels> (Haralick, pairs
+ * `scale` px apart inside the object: horizontal, diagonal down-right, vertical, diagonal down-left;
+ * grey levels spread over the image's own min..max, where CellProfiler uses the container range).
  *
  * Two or more channels: Correlation_Pearson_<A>_<B> (NaN when a channel is constant in the
  * object), Correlation_Manders_<A>_<B> (fraction of A's intensity where B is above threshold, both
@@ -328,6 +328,17 @@ export function measureObjects(labels: Labels, channels: Record<string, Plane> =
 
   measureIntensities(labels, channels, names, present, start, order, flags, cols, col, opts.mandersThreshold ?? 0.15, maxArea);
 
+  if (opts.texture !== false && names.length > 0) {
+    const tx = typeof opts.texture === 'object' ? opts.texture : {};
+    const scale = Math.max(1, Math.round(tx.scale ?? 3));
+    const levels = Math.min(1024, Math.max(2, Math.round(tx.levels ?? 256)));
+    for (const name of names) {
+      const s = channelLabel(name);
+      const q = quantize(channels[name]!, levels);
+      textureInto(lab, w, h, q, levels, present, start, order, scale, (f, dir) => col(`Texture_${f}_${s}_${scale}_0${dir}_${levels}`));
+    }
+  }
+
   if (opts.parent) {
     const parents = overlapParents(labels, opts.parent.labels, maxL);
     const c = col(`Parent_${opts.parent.name}`);
@@ -372,195 +383,4 @@ export function measureObjects(labels: Labels, channels: Record<string, Plane> =
     rows[k] = r;
   }
   return { objectName: opts.objectName ?? 'Nuclei', columns, rows };
-}
-
-/** Second pass: per object, per channel intensity statistics and colocalisation. */
-function measureIntensities(
-  labels: Labels,
-  channels: Record<string, Plane>,
-  names: string[],
-  present: number[],
-  start: Int32Array,
-  order: Int32Array,
-  flags: Uint8Array,
-  cols: Map<string, Float64Array>,
-  col: (name: string) => Float64Array,
-  mandersFraction: number,
-  maxArea: number,
-): void {
-  const w = labels.width;
-  const N = present.length;
-  const C = names.length;
-  const vals = names.map(() => new Float64Array(maxArea));
-  const sorted = new Float64Array(maxArea);
-  const xs = new Float64Array(maxArea);
-  const ys = new Float64Array(maxArea);
-  const edge = new Uint8Array(maxArea);
-  const cx = cols.get('Location_Center_X')!;
-  const cy = cols.get('Location_Center_Y')!;
-  const per = names.map((name) => {
-    const s = channelLabel(name);
-    return {
-      data: channels[name]!.data,
-      integ: col(`Intensity_IntegratedIntensity_${s}`),
-      mean: col(`Intensity_MeanIntensity_${s}`),
-      std: col(`Intensity_StdIntensity_${s}`),
-      min: col(`Intensity_MinIntensity_${s}`),
-      max: col(`Intensity_MaxIntensity_${s}`),
-      median: col(`Intensity_MedianIntensity_${s}`),
-      lq: col(`Intensity_LowerQuartileIntensity_${s}`),
-      uq: col(`Intensity_UpperQuartileIntensity_${s}`),
-      mad: col(`Intensity_MADIntensity_${s}`),
-      mass: col(`Intensity_MassDisplacement_${s}`),
-      eInteg: col(`Intensity_IntegratedIntensityEdge_${s}`),
-      eMean: col(`Intensity_MeanIntensityEdge_${s}`),
-      eStd: col(`Intensity_StdIntensityEdge_${s}`),
-      eMin: col(`Intensity_MinIntensityEdge_${s}`),
-      eMax: col(`Intensity_MaxIntensityEdge_${s}`),
-      cmx: col(`Location_CenterMassIntensity_X_${s}`),
-      cmy: col(`Location_CenterMassIntensity_Y_${s}`),
-      mxx: col(`Location_MaxIntensity_X_${s}`),
-      mxy: col(`Location_MaxIntensity_Y_${s}`),
-    };
-  });
-  const pairs: { a: number; b: number; r: Float64Array; mab: Float64Array; mba: Float64Array }[] = [];
-  for (let a = 0; a < C; a++) {
-    for (let b = a + 1; b < C; b++) {
-      const sa = channelLabel(names[a]!);
-      const sb = channelLabel(names[b]!);
-      pairs.push({
-        a,
-        b,
-        r: col(`Correlation_Pearson_${sa}_${sb}`),
-        mab: col(`Correlation_Manders_${sa}_${sb}`),
-        mba: col(`Correlation_Manders_${sb}_${sa}`),
-      });
-    }
-  }
-  if (C === 0) return;
-  const chMax = new Float64Array(C);
-  const chMean = new Float64Array(C);
-  for (let k = 0; k < N; k++) {
-    const l = present[k]!;
-    const s0 = start[l]!;
-    const m = start[l + 1]! - s0;
-    for (let p = 0; p < m; p++) {
-      const i = order[s0 + p]!;
-      const y = (i / w) | 0;
-      xs[p] = i - y * w;
-      ys[p] = y;
-      edge[p] = flags[i]! & EDGE8;
-    }
-    for (let c = 0; c < C; c++) {
-      const P = per[c]!;
-      const v = vals[c]!;
-      const d = P.data;
-      let sum = 0;
-      let mn = Number.POSITIVE_INFINITY;
-      let mx = Number.NEGATIVE_INFINITY;
-      let mxAt = 0;
-      let sxI = 0;
-      let syI = 0;
-      let en = 0;
-      let eSum = 0;
-      let eMin = Number.POSITIVE_INFINITY;
-      let eMax = Number.NEGATIVE_INFINITY;
-      for (let p = 0; p < m; p++) {
-        const val = d[order[s0 + p]!]!;
-        v[p] = val;
-        sum += val;
-        if (val < mn) mn = val;
-        if (val > mx) {
-          mx = val;
-          mxAt = p;
-        }
-        sxI += xs[p]! * val;
-        syI += ys[p]! * val;
-        if (edge[p]) {
-          en++;
-          eSum += val;
-          if (val < eMin) eMin = val;
-          if (val > eMax) eMax = val;
-        }
-      }
-      const mean = sum / m;
-      const eMean = en > 0 ? eSum / en : Number.NaN;
-      let ss = 0;
-      let ess = 0;
-      for (let p = 0; p < m; p++) {
-        const dv = v[p]! - mean;
-        ss += dv * dv;
-        if (edge[p]) {
-          const de = v[p]! - eMean;
-          ess += de * de;
-        }
-      }
-      chMax[c] = mx;
-      chMean[c] = mean;
-      P.integ[k] = sum;
-      P.mean[k] = mean;
-      P.std[k] = Math.sqrt(ss / m);
-      P.min[k] = mn;
-      P.max[k] = mx;
-      P.mxx[k] = xs[mxAt]!;
-      P.mxy[k] = ys[mxAt]!;
-      if (sum !== 0) {
-        P.cmx[k] = sxI / sum;
-        P.cmy[k] = syI / sum;
-        P.mass[k] = Math.hypot(sxI / sum - cx[k]!, syI / sum - cy[k]!);
-      } else {
-        P.cmx[k] = P.cmy[k] = P.mass[k] = Number.NaN;
-      }
-      P.eInteg[k] = eSum;
-      P.eMean[k] = eMean;
-      P.eStd[k] = en > 0 ? Math.sqrt(ess / en) : Number.NaN;
-      P.eMin[k] = en > 0 ? eMin : Number.NaN;
-      P.eMax[k] = en > 0 ? eMax : Number.NaN;
-      const sv = sorted.subarray(0, m);
-      sv.set(v.subarray(0, m));
-      sv.sort();
-      const med = quantileSorted(sv, m, 0.5);
-      P.median[k] = med;
-      P.lq[k] = quantileSorted(sv, m, 0.25);
-      P.uq[k] = quantileSorted(sv, m, 0.75);
-      for (let p = 0; p < m; p++) sv[p] = Math.abs(v[p]! - med);
-      sv.sort();
-      P.mad[k] = quantileSorted(sv, m, 0.5);
-    }
-    for (const pr of pairs) {
-      const va = vals[pr.a]!;
-      const vb = vals[pr.b]!;
-      const ma = chMean[pr.a]!;
-      const mb = chMean[pr.b]!;
-      const ta = mandersFraction * chMax[pr.a]!;
-      const tb = mandersFraction * chMax[pr.b]!;
-      let sab = 0;
-      let saa = 0;
-      let sbb = 0;
-      let totA = 0;
-      let totB = 0;
-      let coA = 0;
-      let coB = 0;
-      for (let p = 0; p < m; p++) {
-        const a = va[p]!;
-        const b = vb[p]!;
-        const da = a - ma;
-        const db = b - mb;
-        sab += da * db;
-        saa += da * da;
-        sbb += db * db;
-        const aOn = a >= ta;
-        const bOn = b >= tb;
-        if (aOn) totA += a;
-        if (bOn) totB += b;
-        if (aOn && bOn) {
-          coA += a;
-          coB += b;
-        }
-      }
-      pr.r[k] = saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : Number.NaN;
-      pr.mab[k] = totA > 0 ? coA / totA : Number.NaN;
-      pr.mba[k] = totB > 0 ? coB / totB : Number.NaN;
-    }
-  }
 }

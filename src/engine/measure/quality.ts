@@ -4,8 +4,8 @@
  * object count). Computed on the raw plane, before any correction. Judging them: ./qc.ts.
  */
 import type { Plane } from '../types.js';
-import { medianInPlace } from './robust.js';
-import { robustOtsu } from './robust-threshold.js';
+import { histMedian, histMedianAbsDev, intHistogram, medianInPlace } from './robust.js';
+import { countComponents, robustOtsu } from './robust-threshold.js';
 import { powerLogLogSlope } from './spectrum.js';
 
 export interface ImageQualityOptions {
@@ -92,10 +92,18 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
     ss += d * d;
   }
   const variance = ss / n;
-  const all = Float64Array.from(data);
-  const med = medianInPlace(all);
-  for (let i = 0; i < n; i++) all[i] = Math.abs(data[i]! - med);
-  const madAll = medianInPlace(all);
+  const hist = isInt ? intHistogram(data as Uint8Array | Uint16Array) : undefined;
+  let med: number;
+  let madAll: number;
+  if (hist) {
+    med = histMedian(hist.counts, hist.lo);
+    madAll = histMedianAbsDev(hist.counts, hist.lo, med);
+  } else {
+    const all = Float64Array.from(data);
+    med = medianInPlace(all);
+    for (let i = 0; i < n; i++) all[i] = Math.abs(data[i]! - med);
+    madAll = medianInPlace(all);
+  }
 
   const m: Record<string, number> = {
     ImageQuality_FocusScore: mean > 0 ? variance / (mean * cmax) : 0,
@@ -136,16 +144,26 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
       nFg++;
     }
   }
-  const fgVals = new Float64Array(nFg);
-  const bgVals = new Float64Array(n - nFg);
-  for (let i = 0, a = 0, b = 0; i < n; i++) {
-    if (fg[i]) fgVals[a++] = data[i]!;
-    else bgVals[b++] = data[i]!;
+  let fgMed: number;
+  let bgMed: number;
+  let bgMad: number;
+  if (hist) {
+    const tb = Math.min(hist.counts.length - 1, Math.floor(t - hist.lo));
+    fgMed = histMedian(hist.counts, hist.lo, tb + 1);
+    bgMed = histMedian(hist.counts, hist.lo, 0, tb);
+    bgMad = histMedianAbsDev(hist.counts, hist.lo, bgMed, 0, tb);
+  } else {
+    const fgVals = new Float64Array(nFg);
+    const bgVals = new Float64Array(n - nFg);
+    for (let i = 0, a = 0, b = 0; i < n; i++) {
+      if (fg[i]) fgVals[a++] = data[i]!;
+      else bgVals[b++] = data[i]!;
+    }
+    fgMed = medianInPlace(fgVals);
+    bgMed = medianInPlace(bgVals);
+    for (let i = 0; i < bgVals.length; i++) bgVals[i] = Math.abs(bgVals[i]! - bgMed);
+    bgMad = medianInPlace(bgVals);
   }
-  const fgMed = medianInPlace(fgVals);
-  const bgMed = medianInPlace(bgVals);
-  for (let i = 0; i < bgVals.length; i++) bgVals[i] = Math.abs(bgVals[i]! - bgMed);
-  const bgMad = medianInPlace(bgVals);
   const contrast = fgMed - bgMed;
   // Very bright: 4x the typical contrast, but never beyond 95% of the camera range (debris is often
   // saturated) and never below 2.5x the contrast (bright mitotic nuclei are up to ~3x).
@@ -154,7 +172,7 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   let nDebris = 0;
   for (let i = 0; i < n; i++) if (data[i]! > debrisLevel) nDebris++;
 
-  const objects = opts.objectCount ?? split.objects;
+  const objects = opts.objectCount ?? split.objects ?? countComponents(data, w, h, t, MIN_OBJECT_AREA);
   return {
     ...m,
     ImageQuality_ThresholdOtsu: t,
@@ -176,51 +194,79 @@ function localFocus(data: ArrayLike<number>, w: number, h: number, scale: number
   const c = new Float64Array(tx * ty);
   for (let y = 0; y < h; y++) {
     const ro = ((y / scale) | 0) * tx;
-    for (let x = 0; x < w; x++) {
-      const k = ro + ((x / scale) | 0);
-      const v = data[y * w + x]! / cmax;
-      s[k]! += v;
-      s2[k]! += v * v;
-      c[k]!++;
+    const o = y * w;
+    for (let t = 0; t < tx; t++) {
+      const x1 = Math.min(w, (t + 1) * scale);
+      let a = 0;
+      let a2 = 0;
+      for (let x = t * scale; x < x1; x++) {
+        const v = data[o + x]!;
+        a += v;
+        a2 += v * v;
+      }
+      s[ro + t]! += a;
+      s2[ro + t]! += a2;
+      c[ro + t]! += x1 - t * scale;
     }
   }
   let total = 0;
   for (let k = 0; k < tx * ty; k++) {
-    const mu = s[k]! / c[k]!;
-    if (mu > 0) total += Math.max(0, s2[k]! / c[k]! - mu * mu) / mu;
+    const mu = s[k]! / c[k]! / cmax;
+    if (mu > 0) total += Math.max(0, s2[k]! / c[k]! / (cmax * cmax) - mu * mu) / mu;
   }
   return total / (tx * ty);
 }
 
-/** Pearson correlation of pixel pairs `d` apart horizontally and vertically, averaged. */
+/** Pearson correlation of pixel pairs `d` apart horizontally and vertically (one pass), averaged. */
 function offsetCorrelation(data: ArrayLike<number>, w: number, h: number, d: number): number {
-  const pair = (dx: number, dy: number): number => {
-    let n = 0;
-    let sa = 0;
-    let sb = 0;
-    let saa = 0;
-    let sbb = 0;
-    let sab = 0;
-    for (let y = 0; y + dy < h; y++) {
-      for (let x = 0; x + dx < w; x++) {
-        const a = data[y * w + x]!;
-        const b = data[(y + dy) * w + x + dx]!;
-        sa += a;
-        sb += b;
-        saa += a * a;
-        sbb += b * b;
-        sab += a * b;
-        n++;
-      }
+  // horizontal pairs (x, x+d) and vertical pairs (y, y+d)
+  let hn = 0;
+  let ha = 0;
+  let hb = 0;
+  let haa = 0;
+  let hbb = 0;
+  let hab = 0;
+  let vn = 0;
+  let va = 0;
+  let vb = 0;
+  let vaa = 0;
+  let vbb = 0;
+  let vab = 0;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    for (let x = 0; x + d < w; x++) {
+      const a = data[o + x]!;
+      const b = data[o + x + d]!;
+      ha += a;
+      hb += b;
+      haa += a * a;
+      hbb += b * b;
+      hab += a * b;
     }
+    if (w > d) hn += w - d;
+    if (y + d < h) {
+      const o2 = (y + d) * w;
+      for (let x = 0; x < w; x++) {
+        const a = data[o + x]!;
+        const b = data[o2 + x]!;
+        va += a;
+        vb += b;
+        vaa += a * a;
+        vbb += b * b;
+        vab += a * b;
+      }
+      vn += w;
+    }
+  }
+  const corr = (n: number, sa: number, sb: number, saa: number, sbb: number, sab: number): number => {
     if (n < 2) return Number.NaN;
     const cov = sab / n - (sa / n) * (sb / n);
-    const va = saa / n - (sa / n) ** 2;
-    const vb = sbb / n - (sb / n) ** 2;
-    return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN;
+    const xa = saa / n - (sa / n) ** 2;
+    const xb = sbb / n - (sb / n) ** 2;
+    return xa > 0 && xb > 0 ? cov / Math.sqrt(xa * xb) : Number.NaN;
   };
-  const cx = pair(d, 0);
-  const cy = pair(0, d);
+  const cx = corr(hn, ha, hb, haa, hbb, hab);
+  const cy = corr(vn, va, vb, vaa, vbb, vab);
   if (Number.isNaN(cx)) return cy;
   if (Number.isNaN(cy)) return cx;
   return (cx + cy) / 2;

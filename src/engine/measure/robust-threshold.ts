@@ -9,6 +9,8 @@ import type { PlaneData } from '../types.js';
 /** Signal-to-noise a split must reach to count as real foreground (noise split in two gives ~3-4). */
 export const MIN_SPLIT_SNR = 10;
 const CLIP_QUANTILE = 0.99;
+/** Plain Otsu foreground fraction under which the clipped split is tried. */
+const SUSPICIOUS_FOREGROUND = 0.05;
 
 /** Value at quantile q of bins lo..hi (inclusive) of a histogram (bin centre; nearest rank). */
 function binQuantile(counts: Float64Array, lo: number, hi: number, q: number): number {
@@ -57,28 +59,37 @@ export function countComponents(values: PlaneData | Float32Array, w: number, h: 
 }
 
 /**
- * Robust Otsu threshold (foreground = value > threshold) and the number of objects (8-connected
- * components >= `minArea` px) it gives. Plain Otsu is kept unless Otsu on the histogram with the
+ * Robust Otsu threshold (foreground = value > threshold) and, when it had to count them, the
+ * number of objects (8-connected components >= `minArea` px) it gives. Plain Otsu is kept when it
+ * finds 5% of the image or more as foreground; otherwise unless Otsu on the histogram with the
  * top 1% clipped (so that very bright specks cannot pull the threshold above the nuclei) gives a
  * split that still stands out (signal-to-noise >= 10 in histogram-bin units) AND reveals at least
  * twice as many objects (+5): then the bright specks were hiding the real foreground.
  * @see N. Otsu, IEEE Trans. Syst. Man Cybern. 9:62 (1979)
  */
-export function robustOtsu(values: PlaneData | Float32Array, w: number, h: number, minArea = 16): { threshold: number; objects: number } {
+export function robustOtsu(values: PlaneData | Float32Array, w: number, h: number, minArea = 16): { threshold: number; objects?: number } {
   const hist = histogram(values);
   const { counts, centers } = hist;
   const n = counts.length;
   if (n <= 1) return { threshold: n === 1 ? centers[0]! : Number.NaN, objects: 0 };
   const plain = otsuFromHistogram(hist);
-  const plainObjects = countComponents(values, w, h, plain, minArea);
+  let total = 0;
+  let fgPlain = 0;
+  for (let b = 0; b < n; b++) {
+    total += counts[b]!;
+    if (centers[b]! > plain) fgPlain += counts[b]!;
+  }
+  // A few bright specks can only hide the foreground when plain Otsu finds little of it.
+  if (fgPlain >= SUSPICIOUS_FOREGROUND * total) return { threshold: plain };
   const cb = binQuantile(counts, 0, n - 1, CLIP_QUANTILE);
   const clippedCounts = counts.slice(0, cb + 1);
   for (let b = cb + 1; b < n; b++) clippedCounts[cb]! += counts[b]!;
   const t = otsuFromHistogram({ counts: clippedCounts, centers: centers.subarray(0, cb + 1) });
-  if (t === plain) return { threshold: plain, objects: plainObjects };
+  if (t === plain) return { threshold: plain };
   let tb = 0;
   while (tb + 1 < n && centers[tb + 1]! <= t) tb++;
-  if (splitSnr(counts, tb) < MIN_SPLIT_SNR) return { threshold: plain, objects: plainObjects };
+  if (splitSnr(counts, tb) < MIN_SPLIT_SNR) return { threshold: plain };
+  const plainObjects = countComponents(values, w, h, plain, minArea);
   const objects = countComponents(values, w, h, t, minArea);
   return objects >= 2 * plainObjects + 5 ? { threshold: t, objects } : { threshold: plain, objects: plainObjects };
 }

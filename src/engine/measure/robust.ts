@@ -63,3 +63,76 @@ export function mad(values: ArrayLike<number>, center = median(values)): number 
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) a.push(Math.abs(values[i]! - center));
   return medianInPlace(Float64Array.from(a));
 }
+
+/** Counts per integer value of 8/16-bit data: counts[v - lo] for v in lo..hi. */
+export function intHistogram(data: Uint8Array | Uint16Array): { counts: Float64Array; lo: number } {
+  let lo = 65535;
+  let hi = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (data.length === 0) return { counts: new Float64Array(0), lo: 0 };
+  const counts = new Float64Array(hi - lo + 1);
+  for (let i = 0; i < data.length; i++) counts[data[i]! - lo]!++;
+  return { counts, lo };
+}
+
+/** k-th smallest value (0-based) among bins from..to (inclusive) of an integer histogram. */
+function histKth(counts: Float64Array, lo: number, from: number, to: number, k: number): number {
+  let acc = 0;
+  for (let b = from; b <= to; b++) {
+    acc += counts[b]!;
+    if (acc > k) return lo + b;
+  }
+  return lo + to;
+}
+
+/** numpy median of the values in bins from..to of an integer histogram; NaN when empty. */
+export function histMedian(counts: Float64Array, lo: number, from = 0, to = counts.length - 1): number {
+  let n = 0;
+  for (let b = from; b <= to; b++) n += counts[b]!;
+  if (n === 0) return Number.NaN;
+  const hi = histKth(counts, lo, from, to, Math.floor(n / 2));
+  return n % 2 ? hi : (histKth(counts, lo, from, to, n / 2 - 1) + hi) / 2;
+}
+
+/**
+ * numpy median of |v - center| over the values in bins from..to of an integer histogram (walks
+ * outward from the centre, so no sort); NaN when empty.
+ */
+export function histMedianAbsDev(counts: Float64Array, lo: number, center: number, from = 0, to = counts.length - 1): number {
+  let n = 0;
+  for (let b = from; b <= to; b++) n += counts[b]!;
+  if (n === 0) return Number.NaN;
+  const k2 = Math.floor(n / 2);
+  const k1 = n % 2 ? k2 : k2 - 1;
+  // left: largest bin with value <= center; right: the next one
+  let left = Math.min(to, Math.floor(center - lo));
+  if (left < from - 1) left = from - 1;
+  let right = left + 1;
+  if (right < from) right = from;
+  let acc = 0;
+  let v1 = Number.NaN;
+  while (left >= from || right <= to) {
+    const dl = left >= from ? center - (lo + left) : Number.POSITIVE_INFINITY;
+    const dr = right <= to ? lo + right - center : Number.POSITIVE_INFINITY;
+    let d: number;
+    let c: number;
+    if (dl <= dr) {
+      d = dl;
+      c = counts[left]!;
+      left--;
+    } else {
+      d = dr;
+      c = counts[right]!;
+      right++;
+    }
+    if (c === 0) continue;
+    if (acc <= k1 && k1 < acc + c) v1 = d;
+    if (acc <= k2 && k2 < acc + c) return (v1 + d) / 2;
+    acc += c;
+  }
+  return v1;
+}

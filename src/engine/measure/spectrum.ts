@@ -5,7 +5,7 @@
  * (radius < ~min(H, W)/12) are computed, by a direct DFT of just those rows/columns.
  */
 import type { PlaneData } from '../types.js';
-import { medianInPlace } from './robust.js';
+import { histMedianAbsDev, intHistogram, medianInPlace } from './robust.js';
 
 /**
  * Power-log-log slope as CellProfiler 4 `MeasureImageQuality` computes it with
@@ -34,79 +34,94 @@ export function powerLogLogSlope(values: PlaneData | Float32Array | Float64Array
   mean /= n;
   if (!(hi > lo)) return 0;
   // median(|img - mean|) as the scale (numpy median).
-  const dev = new Float64Array(n);
-  for (let i = 0; i < n; i++) dev[i] = Math.abs(values[i]! - mean);
-  const scale = medianInPlace(dev);
+  let scale: number;
+  if (values instanceof Uint8Array || values instanceof Uint16Array) {
+    const h0 = intHistogram(values);
+    scale = histMedianAbsDev(h0.counts, h0.lo, mean);
+  } else {
+    const dev = new Float64Array(n);
+    for (let i = 0; i < n; i++) dev[i] = Math.abs(values[i]! - mean);
+    scale = medianInPlace(dev);
+  }
   const inv = scale > 0 ? 1 / scale : 1;
   // Largest folded radius that lands in a kept bin: floor(r/maxwidth*100)+1 <= nLab-1.
   const rMax = ((nLab - 1) * maxwidth) / 100;
   const R = Math.ceil(rMax) + 1;
   // Column frequencies needed: 0..R (positive) and their negatives (conjugates for real input).
   const nj = Math.min(R + 1, w);
-  const cosW = new Float64Array(w);
-  const sinW = new Float64Array(w);
-  for (let k = 0; k < w; k++) {
-    cosW[k] = Math.cos((2 * Math.PI * k) / w);
-    sinW[k] = Math.sin((2 * Math.PI * k) / w);
-  }
-  // G[y][j] = sum_x f[y][x] e^{-2πi j x / w}, f = (img - mean) / scale
+  // G[y][j] = sum_x f[y][x] e^{-2πi j x / w}, f = (img - mean) / scale, by Goertzel's recurrence
+  // (one multiply-add per sample and frequency), two frequencies per pass.
   const gRe = new Float64Array(h * nj);
   const gIm = new Float64Array(h * nj);
   const row = new Float64Array(w);
+  const g8 = new Float64Array(8);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     for (let x = 0; x < w; x++) row[x] = (values[o + x]! - mean) * inv;
-    for (let j = 0; j < nj; j++) {
-      let re = 0;
-      let im = 0;
-      let idx = 0;
-      for (let x = 0; x < w; x++) {
-        const v = row[x]!;
-        re += v * cosW[idx]!;
-        im -= v * sinW[idx]!;
-        idx += j;
-        if (idx >= w) idx -= w;
+    for (let j = 0; j < nj; j += 4) {
+      goertzelQuad(row, w, j, Math.min(j + 1, nj - 1), Math.min(j + 2, nj - 1), Math.min(j + 3, nj - 1), g8);
+      for (let q = 0; q < 4 && j + q < nj; q++) {
+        gRe[y * nj + j + q] = g8[2 * q]!;
+        gIm[y * nj + j + q] = g8[2 * q + 1]!;
       }
-      gRe[y * nj + j] = re;
-      gIm[y * nj + j] = im;
     }
   }
-  const cosH = new Float64Array(h);
-  const sinH = new Float64Array(h);
-  for (let k = 0; k < h; k++) {
-    cosH[k] = Math.cos((2 * Math.PI * k) / h);
-    sinH[k] = Math.sin((2 * Math.PI * k) / h);
+  // Row frequency index u in [0, h): folded ri = min(u, h-1-u). Also the mirrored rows (h-u) % h,
+  // whose values stand in for the negative column frequencies (see below).
+  const wanted = new Uint8Array(h);
+  for (let u = 0; u < h; u++) {
+    if (Math.min(u, h - 1 - u) <= rMax) {
+      wanted[u] = 1;
+      wanted[(h - u) % h] = 1;
+    }
+  }
+  const rows: number[] = [];
+  for (let u = 0; u < h; u++) if (wanted[u]) rows.push(u);
+  const cols: number[] = [];
+  for (let v = 0; v < w; v++) if (Math.min(v, w - 1 - v) <= rMax) cols.push(v);
+  // Column transforms: F[u][j] = sum_y G[y][j] e^{-2πi u y / h} for the needed u, each j in 0..nj-1,
+  // on the real and imaginary parts separately (the transform is linear).
+  const colRe = new Float64Array(h);
+  const colIm = new Float64Array(h);
+  const fRe = new Float64Array(rows.length * nj);
+  const fIm = new Float64Array(rows.length * nj);
+  const pa = new Float64Array(4);
+  const pb = new Float64Array(4);
+  for (let j = 0; j < nj; j++) {
+    for (let y = 0; y < h; y++) {
+      colRe[y] = gRe[y * nj + j]!;
+      colIm[y] = gIm[y * nj + j]!;
+    }
+    for (let r = 0; r < rows.length; r += 2) {
+      const r2 = Math.min(r + 1, rows.length - 1);
+      // A = DFT(colRe), B = DFT(colIm) at rows r and r2; F = A + iB
+      goertzelPair(colRe, h, rows[r]!, rows[r2]!, pa);
+      goertzelPair(colIm, h, rows[r]!, rows[r2]!, pb);
+      fRe[r * nj + j] = pa[0]! - pb[1]!;
+      fIm[r * nj + j] = pa[1]! + pb[0]!;
+      fRe[r2 * nj + j] = pa[2]! - pb[3]!;
+      fIm[r2 * nj + j] = pa[3]! + pb[2]!;
+    }
   }
   const magSum = new Float64Array(nLab);
   const powSum = new Float64Array(nLab);
-  // Row frequency index u in [0, h): folded ri = min(u, h-1-u); the signed frequency of u is u (u < h/2) or u-h.
-  const rows: number[] = [];
-  for (let u = 0; u < h; u++) if (Math.min(u, h - 1 - u) <= rMax) rows.push(u);
-  const cols: number[] = [];
-  for (let v = 0; v < w; v++) if (Math.min(v, w - 1 - v) <= rMax) cols.push(v);
-  for (const u of rows) {
+  for (let r = 0; r < rows.length; r++) {
+    const u = rows[r]!;
     const ri = Math.min(u, h - 1 - u);
+    if (ri > rMax) continue; // a mirror-only row
     for (const v of cols) {
       const cj = Math.min(v, w - 1 - v);
       const bin = Math.floor((Math.sqrt(ri * ri + cj * cj) / maxwidth) * 100) + 1;
       if (bin < 2 || bin >= nLab) continue;
-      // F[u][v] = sum_y G[y][v] e^{-2πi u y / h}; for v > w/2 use G[y][w-v] conjugated (real input).
+      // For v > w/2 (negative frequency v - w): F[u][v] = conj(F[-u][w-v]) for real input;
+      // F[-u] is row index h-u (or 0). Its |F|^2 is what we need, so use |F[(h-u) % h][w-v]|^2.
       const neg = v > w - v;
       const jj = neg ? w - v : v;
-      if (jj >= nj) continue;
-      let re = 0;
-      let im = 0;
-      let idx = 0;
-      for (let y = 0; y < h; y++) {
-        const gr = gRe[y * nj + jj]!;
-        const gi = neg ? -gIm[y * nj + jj]! : gIm[y * nj + jj]!;
-        const c = cosH[idx]!;
-        const s = sinH[idx]!;
-        re += gr * c + gi * s;
-        im += gi * c - gr * s;
-        idx += u;
-        if (idx >= h) idx -= h;
-      }
+      const uu = neg ? (h - u) % h : u;
+      const rr = neg ? rowIndex(rows, uu) : r;
+      if (jj >= nj || rr < 0) continue;
+      const re = fRe[rr * nj + jj]!;
+      const im = fIm[rr * nj + jj]!;
       const p = re * re + im * im;
       magSum[bin]! += Math.sqrt(p);
       powSum[bin]! += p;
@@ -132,4 +147,90 @@ export function powerLogLogSlope(values: PlaneData | Float32Array | Float64Array
   if (m < 2) return 0;
   const den = m * sxx - sx * sx;
   return den !== 0 ? (m * sxy - sx * sy) / den : 0;
+}
+
+/** Position of u in the ascending list `rows`, or -1. */
+function rowIndex(rows: number[], u: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid] === u) return mid;
+    if (rows[mid]! < u) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * DFT bins k1 and k2 of real x[0..n) by Goertzel's recurrence (one multiply-add per sample and
+ * bin; two bins per pass): out = [re(k1), im(k1), re(k2), im(k2)].
+ * @see G. Goertzel, Amer. Math. Monthly 65:34 (1958)
+ */
+function goertzelPair(x: Float64Array, n: number, k1: number, k2: number, out: Float64Array): void {
+  const w1 = (2 * Math.PI * k1) / n;
+  const w2 = (2 * Math.PI * k2) / n;
+  const c1 = 2 * Math.cos(w1);
+  const c2 = 2 * Math.cos(w2);
+  let a1 = 0;
+  let a2 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const a0 = v + c1 * a1 - a2;
+    a2 = a1;
+    a1 = a0;
+    const b0 = v + c2 * b1 - b2;
+    b2 = b1;
+    b1 = b0;
+  }
+  // one more step with input 0, then X = s_N - e^{-iω} s_{N-1}
+  out[0] = c1 * a1 - a2 - Math.cos(w1) * a1;
+  out[1] = Math.sin(w1) * a1;
+  out[2] = c2 * b1 - b2 - Math.cos(w2) * b1;
+  out[3] = Math.sin(w2) * b1;
+}
+
+/** As {@link goertzelPair} for four bins per pass: out = [re(k0), im(k0), ..., re(k3), im(k3)]. */
+function goertzelQuad(x: Float64Array, n: number, k0: number, k1: number, k2: number, k3: number, out: Float64Array): void {
+  const w0 = (2 * Math.PI * k0) / n;
+  const w1 = (2 * Math.PI * k1) / n;
+  const w2 = (2 * Math.PI * k2) / n;
+  const w3 = (2 * Math.PI * k3) / n;
+  const c0 = 2 * Math.cos(w0);
+  const c1 = 2 * Math.cos(w1);
+  const c2 = 2 * Math.cos(w2);
+  const c3 = 2 * Math.cos(w3);
+  let a1 = 0;
+  let a2 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let e1 = 0;
+  let e2 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const a0 = v + c0 * a1 - a2;
+    const b0 = v + c1 * b1 - b2;
+    const d0 = v + c2 * d1 - d2;
+    const e0 = v + c3 * e1 - e2;
+    a2 = a1;
+    a1 = a0;
+    b2 = b1;
+    b1 = b0;
+    d2 = d1;
+    d1 = d0;
+    e2 = e1;
+    e1 = e0;
+  }
+  out[0] = c0 * a1 - a2 - Math.cos(w0) * a1;
+  out[1] = Math.sin(w0) * a1;
+  out[2] = c1 * b1 - b2 - Math.cos(w1) * b1;
+  out[3] = Math.sin(w1) * b1;
+  out[4] = c2 * d1 - d2 - Math.cos(w2) * d1;
+  out[5] = Math.sin(w2) * d1;
+  out[6] = c3 * e1 - e2 - Math.cos(w3) * e1;
+  out[7] = Math.sin(w3) * e1;
 }

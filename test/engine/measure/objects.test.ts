@@ -26,6 +26,7 @@ interface GoldenObject {
   compactness: number;
   dna: Record<string, number | null>;
   er_mean: number;
+  texture_dna_3: Record<string, Record<string, number | null> | null>;
   pearson_dna_er: number | null;
   manders_dna_er: number;
   manders_er_dna: number;
@@ -126,6 +127,19 @@ describe('measureObjects vs scikit-image regionprops (test/golden/measure)', () 
       close('Correlation_Pearson_DNA_ER', k, o.pearson_dna_er);
       close('Correlation_Manders_DNA_ER', k, o.manders_dna_er);
       close('Correlation_Manders_ER_DNA', k, o.manders_er_dna);
+    });
+  });
+});
+
+describe('texture (Haralick) vs a numpy co-occurrence matrix', () => {
+  it('Contrast, Correlation, Entropy, AngularSecondMoment, InverseDifferenceMoment in four directions', () => {
+    golden.objects.forEach((o, k) => {
+      for (const [dir, feats] of Object.entries(o.texture_dna_3)) {
+        for (const f of ['Contrast', 'Correlation', 'Entropy', 'AngularSecondMoment', 'InverseDifferenceMoment']) {
+          const expected = feats ? (feats[f] ?? null) : null;
+          close(`Texture_${f}_DNA_3_${dir}_256`, k, expected);
+        }
+      }
     });
   });
 });

@@ -4,7 +4,8 @@ Run with Debian's python: /usr/bin/python3 test/golden/measure/make_golden.py
 Writes test/golden/measure/objects.json: the inputs (labels, two channels) and, per object,
 scikit-image regionprops values plus numpy reference values for the CellProfiler-style columns
 that regionprops lacks (quartiles, MAD, edge intensities, Pearson, Manders, Feret on the hull of
-pixel centres).
+pixel centres) and Haralick texture of the DNA channel (scale 3, 256 levels over the image's
+min..max, pairs inside the object, four directions).
 """
 import json
 import math
@@ -73,6 +74,34 @@ def feret(coords_xy):
     return fmax, fmin
 
 
+def texture(q, lab, label, dx, dy, levels=256):
+    """Haralick features of pairs (p, p + (dx, dy)) inside object `label` (non-symmetric GLCM)."""
+    h, w = lab.shape
+    ys, xs = np.nonzero(lab == label)
+    y2, x2 = ys + dy, xs + dx
+    ok = (x2 >= 0) & (x2 < w) & (y2 >= 0) & (y2 < h)
+    ys, xs, y2, x2 = ys[ok], xs[ok], y2[ok], x2[ok]
+    inside = lab[y2, x2] == label
+    a = q[ys[inside], xs[inside]].astype(int)
+    b = q[y2[inside], x2[inside]].astype(int)
+    if a.size == 0:
+        return None
+    P = np.zeros((levels, levels))
+    np.add.at(P, (a, b), 1)
+    P /= P.sum()
+    i, j = np.mgrid[0:levels, 0:levels]
+    mx, my = (i * P).sum(), (j * P).sum()
+    vx, vy = ((i - mx) ** 2 * P).sum(), ((j - my) ** 2 * P).sum()
+    nz = P[P > 0]
+    return {
+        'Contrast': float(((i - j) ** 2 * P).sum()),
+        'Correlation': float(((i - mx) * (j - my) * P).sum() / np.sqrt(vx * vy)) if vx > 0 and vy > 0 else None,
+        'Entropy': float(-(nz * np.log2(nz)).sum()),
+        'AngularSecondMoment': float((P ** 2).sum()),
+        'InverseDifferenceMoment': float((P / (1 + (i - j) ** 2)).sum()),
+    }
+
+
 def main(out):
     rng = np.random.default_rng(4)
     lab = make_labels()
@@ -81,6 +110,8 @@ def main(out):
     dna = (200 + 3000 * (lab > 0) * (1 + np.sin(xx / 5.0)) + rng.integers(0, 300, lab.shape)).astype(np.uint16)
     er = (100 + 40 * xx + rng.integers(0, 500, lab.shape)).astype(np.uint16)
     edge = outline8(lab)
+    lo, hi = int(dna.min()), int(dna.max())
+    q = np.floor((dna.astype(float) - lo) * 255 / (hi - lo)).astype(int)
     objs = []
     for rp, rp2 in zip(regionprops(lab, intensity_image=dna), regionprops(lab, intensity_image=er)):
         m = lab == rp.label
@@ -124,6 +155,7 @@ def main(out):
                 'edge_min': float(ev.min()) if ev.size else None, 'edge_max': float(ev.max()) if ev.size else None,
             },
             'er_mean': float(rp2.mean_intensity),
+            'texture_dna_3': {d: texture(q, lab, rp.label, dx, dy) for d, (dx, dy) in {'00': (3, 0), '01': (3, 3), '02': (0, 3), '03': (-3, 3)}.items()},
             'pearson_dna_er': pear,
             'manders_dna_er': float(v[on_a & on_b].sum() / v[on_a].sum()),
             'manders_er_dna': float(e[on_a & on_b].sum() / e[on_b].sum()),
