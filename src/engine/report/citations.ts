@@ -30,6 +30,7 @@ export const CITATIONS: Record<string, string> = {
   bootstrap: 'Efron B., Tibshirani R.J. (1993) An Introduction to the Bootstrap. Chapman & Hall.',
   welch:
     'Welch B.L. (1947) The generalization of "Student\'s" problem when several different population variances are involved. Biometrika 34:28-35.',
+  permutation: 'Good P. (2005) Permutation, Parametric and Bootstrap Tests of Hypotheses, 3rd ed. Springer.',
   hedges: "Hedges L.V. (1981) Distribution theory for Glass's estimator of effect size and related estimators. J Educ Stat 6:107-128.",
   zprime:
     'Zhang J.-H., Chung T.D.Y., Oldenburg K.R. (1999) A simple statistical parameter for use in evaluation and validation of high throughput screening assays. J Biomol Screen 4:67-73.',

@@ -222,9 +222,9 @@ function stagesOf(recipe: Recipe, params: MethodsParam[], ctx: MethodsContext, f
   stages.push({
     id: 'statistics',
     title: 'Statistics',
-    summary: `Objects were averaged per image, images per well, and compared at the level of the ${st.unit}${st.unit === 'object' ? ' (objects treated as independent replicates, as requested: this overstates confidence)' : ''}; normalisation: ${st.normalisation === 'none' ? 'none' : st.normalisation === 'percent-of-control' ? "percent of the plate's control median" : "robust z-score against the plate's controls (median and MAD)"}. Effects versus control: difference, fold change, Hedges' g, 95% bootstrap confidence interval (seeded), Welch's t-test.`,
+    summary: `Objects were averaged per image, images per well, and compared at the level of the ${st.unit}${st.unit === 'object' ? ' (objects treated as independent replicates, as requested: this overstates confidence)' : ''}; normalisation: ${st.normalisation === 'none' ? 'none' : st.normalisation === 'percent-of-control' ? "percent of the plate's control median" : "robust z-score against the plate's controls (median and MAD)"}. Effects versus control: difference, fold change, Hedges' g, 95% bootstrap confidence interval (seeded), Welch's t-test and a permutation test (exact when the units allow; no normality assumption).`,
     params: byPrefix(params, 'statistics.'),
-    citations: ['bootstrap', 'welch', 'hedges', ...(st.normalisation === 'robust-z' ? ['robustZ'] : []), 'lazic'],
+    citations: ['bootstrap', 'welch', 'permutation', 'hedges', ...(st.normalisation === 'robust-z' ? ['robustZ'] : []), 'lazic'],
   });
   return stages;
 }

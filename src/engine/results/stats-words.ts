@@ -40,7 +40,7 @@ export function pValue(p: number): string {
 function effectLine(e: Effect, r: StatsResult): string {
   const unitsTxt = `${e.n} vs ${e.nControl} ${r.unit}s`;
   const diffUnit = r.normalisation === 'percent-of-control' ? ' percentage points' : r.normalisation === 'robust-z' ? ' (robust z)' : '';
-  return `${e.condition} vs ${e.control}: ${pct(e.pct)} (95% CI ${pct(e.pctCi[0])} to ${pct(e.pctCi[1])}), difference ${num(e.diff)}${diffUnit} (95% CI ${num(e.diffCi[0])} to ${num(e.diffCi[1])}), Hedges' g ${num(e.hedgesG)}, Welch's t-test ${pValue(e.welch.p)}; ${unitsTxt}${e.tooFew ? ' (too few units: read with caution)' : ''}`;
+  return `${e.condition} vs ${e.control}: ${pct(e.pct)} (95% CI ${pct(e.pctCi[0])} to ${pct(e.pctCi[1])}), difference ${num(e.diff)}${diffUnit} (95% CI ${num(e.diffCi[0])} to ${num(e.diffCi[1])}), Hedges' g ${num(e.hedgesG)}, Welch's t-test ${pValue(e.welch.p)}, ${e.permutation.exact ? 'exact ' : ''}permutation test ${pValue(e.permutation.p)}${e.permutation.exact && e.permutation.smallestP > 0.01 ? ` (the smallest p possible with these units is ${num(e.permutation.smallestP)})` : ''}; ${unitsTxt}${e.tooFew ? ' (too few units: read with caution)' : ''}`;
 }
 
 /** One line per condition, per effect, Z' and QC note (in that order). */

@@ -34,6 +34,17 @@ for name, (a, b) in cases.items():
         "bootRatio": [float(bsr.confidence_interval.low), float(bsr.confidence_interval.high)],
         "zPrime": float(1 - 3 * (a.std(ddof=1) + b.std(ddof=1)) / abs(a.mean() - b.mean())),
     }
+import itertools
+def perm_p(a, b):
+    pooled = list(a) + list(b); n = len(pooled); nb = len(b)
+    obs = abs(np.mean(b) - np.mean(a)); hits = 0; total = 0
+    for idx in itertools.combinations(range(n), nb):
+        bb = [pooled[i] for i in idx]; aa = [pooled[i] for i in range(n) if i not in idx]
+        total += 1
+        if abs(np.mean(bb) - np.mean(aa)) >= obs * (1 - 1e-12) - 1e-12: hits += 1
+    return hits / total
+for name, c in out["cases"].items():
+    c["permutationP"] = perm_p(c["a"], c["b"])
 out["tCdf"] = [[t, df, float(stats.t.cdf(t, df))] for t, df in [(-2.5, 3), (0.7, 4.5), (1.96, 1000), (-4.0, 1.2), (3.1, 12.7)]]
 out["tPpf"] = [[p, df, float(stats.t.ppf(p, df))] for p, df in [(0.975, 2), (0.975, 5.3), (0.9, 30), (0.025, 8)]]
 out["normPpf"] = [[p, float(stats.norm.ppf(p))] for p in [0.975, 0.8, 0.01, 0.5, 0.999]]

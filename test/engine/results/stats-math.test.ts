@@ -7,6 +7,7 @@ import {
   mean,
   median,
   normalQuantile,
+  permutationTest,
   quantile,
   sd,
   studentTCdf,
@@ -33,6 +34,7 @@ const golden = JSON.parse(readFileSync(new URL('./stats-golden.json', import.met
       bootDiff: [number, number];
       bootRatio: [number, number];
       zPrime: number;
+      permutationP: number;
     }
   >;
   tCdf: [number, number, number][];
@@ -78,6 +80,14 @@ describe.each(Object.entries(golden.cases))('two-sample statistics against scipy
     expect(quantile(c.a, 0.25)).toBeCloseTo(c.quantile25A, 12);
     expect(rel(zPrime(c.b, c.a), c.zPrime)).toBeLessThan(1e-12);
   });
+  it('exact permutation test equals an independent enumeration; the seeded Monte Carlo one is close', () => {
+    const ex = permutationTest(c.a, c.b);
+    expect(ex.exact).toBe(true);
+    expect(ex.p).toBeCloseTo(c.permutationP, 12);
+    const mc = permutationTest(c.a, c.b, { maxExact: 0, reps: 20000, seed: 3 });
+    expect(mc.exact).toBe(false);
+    expect(Math.abs(mc.p - c.permutationP)).toBeLessThan(0.01);
+  });
   it('bootstrap percentile intervals agree with scipy.stats.bootstrap within resampling noise', () => {
     const bs = bootstrapCi(c.a, c.b, { reps: 20000, seed: 7 });
     const width = c.bootDiff[1] - c.bootDiff[0];
@@ -96,6 +106,14 @@ describe('bootstrap is seeded', () => {
     expect(bootstrapCi(a, b, { seed: 3 })).toEqual(bootstrapCi(a, b, { seed: 3 }));
     expect(bootstrapCi(a, b, { seed: 3 }).diff).not.toEqual(bootstrapCi(a, b, { seed: 4 }).diff);
     expect(bootstrapCi([1], b).diff[0]).toBeNaN();
+  });
+});
+
+describe('permutation test limits', () => {
+  it('3 vs 3 can never give p below 0.1, and says so', () => {
+    const r = permutationTest([1, 2, 3], [10, 11, 12]);
+    expect(r).toEqual({ p: 0.1, exact: true, smallestP: 0.1 });
+    expect(permutationTest([1], [2, 3]).p).toBeNaN();
   });
 });
 

@@ -43,6 +43,9 @@ describe('summarise at the well (hand-checked fixture)', () => {
     expect(a.pctCi[0]).toBeGreaterThan(25);
     expect(a.pctCi[1]).toBeLessThan(35);
     expect(a.tooFew).toBe(false);
+    // 3 vs 3 wells: the exact permutation test cannot go below p = 0.1, and the line says so
+    expect(a.permutation).toEqual({ p: 0.1, exact: true, smallestP: 0.1 });
+    expect(r.lines.join('\n')).toMatch(/exact permutation test p = 0\.100 \(the smallest p possible with these units is 0\.100\)/);
     // only one drugB well and one kill well: said plainly
     expect(r.warnings.join('\n')).toMatch(/drugB has only 1 well: too few independent units/);
     expect(r.warnings.join('\n')).toMatch(/Z' needs at least 2 units/);
