@@ -114,8 +114,8 @@ export async function readPlateMap(path: string): Promise<PlateMap> {
 }
 
 /**
- * Join a plate map into image sets: `meta.condition` from the condition column, every column in
- * `meta.extra`. Returns new image sets and the problems (wells with images but no map row, map
+ * Join a plate map into image sets: `meta.condition` from the condition column, every other column in
+ * `meta.extra` (a column named `condition` is not repeated there; `treatment` used as condition is). Returns new image sets and the problems (wells with images but no map row, map
  * wells without images). A map without a plate column applies to every plate.
  */
 export function joinPlateMap(imageSets: ImageSet[], map: PlateMap): { imageSets: ImageSet[]; problems: ScanProblem[] } {
@@ -131,7 +131,11 @@ export function joinPlateMap(imageSets: ImageSet[], map: PlateMap): { imageSets:
     }
     used.add(key);
     const condition = map.conditionColumn ? row[map.conditionColumn] : undefined;
-    return { ...s, meta: { ...s.meta, ...(condition ? { condition } : {}), extra: { ...(s.meta.extra ?? {}), ...row } } };
+    // a column named "condition" lives in meta.condition only (one Metadata_condition column downstream)
+    const extra: Record<string, string> = { ...(s.meta.extra ?? {}) };
+    for (const [k, v] of Object.entries(row))
+      if (!(condition !== undefined && k === map.conditionColumn && /^condition$/i.test(k))) extra[k] = v;
+    return { ...s, meta: { ...s.meta, ...(condition ? { condition } : {}), extra } };
   });
   const problems: ScanProblem[] = [];
   if (unmatched.size)

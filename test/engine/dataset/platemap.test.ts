@@ -48,7 +48,8 @@ describe('plate maps', () => {
   it('joins conditions and columns into image sets and reports wells on one side only', async () => {
     const m = await readPlateMap(csv('f.csv', 'Metadata_Well,condition,control\nA01,DMSO,yes\nA02,drug,no\nA03,drug,no\n'));
     const { imageSets, problems } = joinPlateMap([set('A01'), set('A02'), set('B01')], m);
-    expect(imageSets[0]!.meta).toMatchObject({ condition: 'DMSO', extra: { condition: 'DMSO', control: 'yes' } });
+    expect(imageSets[0]!.meta).toMatchObject({ condition: 'DMSO', extra: { control: 'yes' } });
+    expect(imageSets[0]!.meta.extra!.condition).toBeUndefined();
     expect(imageSets[2]!.meta.condition).toBeUndefined();
     expect(problems.map((p) => [p.code, p.examples])).toEqual([
       ['platemap-unmatched', ['B01']],
