@@ -142,7 +142,10 @@ export async function writeDemoPlate(dir: string, o: { seed?: number } = {}): Pr
     },
     effect: {
       ...DEMO.effect,
-      description: 'compound-X / DMSO: mean nucleus area x1.2, mean nuclear marker intensity x1.5; DNA intensity unchanged',
+      description: 'compound-X / DMSO: mean nucleus area x1.2, nuclear marker signal above background x1.5; DNA intensity unchanged',
+      /** What a raw (not background-subtracted) mean nuclear w2 intensity ratio should show: (300 + 1.5 x 500) / (300 + 500). */
+      rawMarkerMeanIntensityRatio: Math.round(((300 + 500 * DEMO.effect.markerNuclearIntensity) / (300 + 500)) * 1000) / 1000,
+      background: { w1: 300, w2: 300 },
     },
     problems: DEMO.problems.map((p) => ({
       check: p.check,
