@@ -112,5 +112,6 @@ describe('scopepilot measure', () => {
     expect(o[1]![h.indexOf('Cells_AreaShape_Area')]).toBe(String(10 * 10 - 12)); // 6x6 grown by 2 px: the 3 corner pixels further than 2 px are cut
     expect(o[1]![h.indexOf('Cytoplasm_AreaShape_Area')]).toBe(String(10 * 10 - 12 - 36));
     expect(o[1]![h.indexOf('Cytoplasm_Intensity_MeanIntensity_w1')]).toBe('100');
+    expect(o.slice(1).map((r) => r[h.indexOf('Cells_Parent_Nuclei')])).toEqual(['1', '2']);
   });
 });

@@ -133,7 +133,9 @@ export async function measureFiles(paths: string[], o: MeasureFilesOptions): Pro
         }
         const cells = secondaryObjects(labels, cellPlane, cellPlane ? {} : { method: 'distance', distance: o.expandPx ?? 10 });
         const cyto = cytoplasm(cells, labels);
-        table = joinTables(table, measureObjects(cells, channels, { ...mo, objectName: 'Cells' }), 'Cells');
+        const parent = { name: objectName, labels };
+        table = joinTables(table, measureObjects(cells, channels, { ...mo, objectName: 'Cells', parent }), 'Cells');
+        // cytoplasm never overlaps its nucleus: its parent is the cell (and nucleus) of the same number
         table = joinTables(table, measureObjects(cyto, channels, { ...mo, objectName: 'Cytoplasm' }), 'Cytoplasm');
       }
       res.table = table;
