@@ -30,10 +30,12 @@ export function renderMethodsMarkdown(r: MethodsRecord): string {
   const L: string[] = ['# Methods', ''];
   L.push('## Methods paragraph (ready to paste)', '', r.paragraph, '');
   L.push('## Software', '');
-  L.push(
-    `Versions from ${r.software.source === 'run.json' ? 'run.json (the run that produced these results)' : 'the process that wrote this record'}.`,
-    '',
-  );
+  const from = {
+    'run.json': 'run.json (the run that produced these results)',
+    'this process': 'the process that wrote this record (no run.json)',
+    'run.json and this process': 'run.json (ScopePilot, Node.js) and the process that wrote this record (libraries)',
+  }[r.software.source];
+  L.push(`Versions from ${from}.`, '');
   for (const [k, v] of Object.entries(r.software.versions)) L.push(`- ${k}: ${v}`);
   L.push(`- recipe format: version ${r.software.recipeVersion}`);
   if (r.date)
@@ -90,7 +92,14 @@ export function renderMethodsMarkdown(r: MethodsRecord): string {
       );
     L.push('');
   }
-  L.push('## Subset', '', `${r.subset.ids.length} image sets, ${r.subset.how}.`, '');
+  L.push(
+    '## Subset',
+    '',
+    r.subset.ids.length
+      ? `${r.subset.ids.length} image sets, ${r.subset.how}.`
+      : 'No subset was recorded (the recipe was written without the wizard).',
+    '',
+  );
   if (r.subset.ids.length) L.push(r.subset.ids.map((x) => `\`${x}\``).join(', '), '');
   L.push('## Quality control and exclusions', '');
   if (r.qc.imagesAnalysed !== undefined) L.push(`- Image sets with results: ${r.qc.imagesAnalysed}`);

@@ -103,6 +103,7 @@ describe('writeMethods', () => {
     const { dir } = await fixture();
     const { md, json } = await writeMethods(dir, fixtureRecipe(), CONTEXT);
     expect(json.software.source).toBe('run.json and this process');
+    expect(md).toContain('Versions from run.json (ScopePilot, Node.js) and the process that wrote this record (libraries).');
     expect(json.software.versions.node).toBe('v20.20.2');
     expect(json.software.versions.sharp).toMatch(/^\d+\.\d+/);
     expect(md).toMatch(/Removed over all images: 16 too small, 8 too large, 16 touching the edge/);
