@@ -193,7 +193,20 @@ export interface TableCounts {
 export async function writeResultTables(out: string, index: CheckpointIndex, o: TableOptions = {}): Promise<TableCounts> {
   const cols = await scanColumns(index);
   const dataset = o.judgeQuality ? datasetChecks(cols.qcRows, o.judgeQuality) : undefined;
-  const metaCols = [...cols.meta.map(([, n]) => n), ...cols.extra.map((k) => `Metadata_${k.replace(/[^A-Za-z0-9_]/g, '_')}`)];
+  // plate-map columns that repeat a standard one (condition -> Metadata_Condition) are left out;
+  // names are unique ignoring case (DuckDB, spreadsheets)
+  const taken = new Set(cols.meta.map(([, n]) => n.toLowerCase()));
+  const extra: string[] = [];
+  const extraCols: string[] = [];
+  for (const k of cols.extra) {
+    const name = `Metadata_${k.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    if (taken.has(name.toLowerCase())) continue;
+    taken.add(name.toLowerCase());
+    extra.push(k);
+    extraCols.push(name);
+  }
+  cols.extra = extra;
+  const metaCols = [...cols.meta.map(([, n]) => n), ...extraCols];
   const imageColumns = [
     'ImageNumber',
     ...metaCols,

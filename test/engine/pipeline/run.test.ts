@@ -198,3 +198,17 @@ describe('write errors during the run', () => {
     expect(s.complete).toBe(true);
   });
 });
+
+describe('plate-map columns', () => {
+  it('adds plate-map columns once, and the DuckDB export accepts them', async () => {
+    const out = await tmp();
+    const withMap = sets()
+      .slice(0, 3)
+      .map((s) => ({ ...s, meta: { ...s.meta, extra: { condition: s.meta.condition ?? '', dose_uM: '1.5', control: 'no' } } }));
+    const s = await runRecipe({ ...recipe, outputs: { ...recipe.outputs, duckdb: true } }, { out, imageSets: withMap, deps });
+    expect(s.exportError).toBeUndefined();
+    const header = parseCsv(await readFile(join(out, 'images.csv'), 'utf8'))[0]!;
+    expect(header.filter((c) => c.toLowerCase() === 'metadata_condition')).toEqual(['Metadata_Condition']);
+    expect(header).toEqual(expect.arrayContaining(['Metadata_dose_uM', 'Metadata_control']));
+  });
+});
