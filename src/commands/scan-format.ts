@@ -135,7 +135,8 @@ export function formatScan(scan: ScanResult): string {
     layout.push(`${scan.plates.length} plate(s): ${scan.plates.slice(0, 4).join(', ')}${scan.plates.length > 4 ? ' ...' : ''}`);
   if (scan.wells.length) layout.push(`${scan.wells.length} well(s)`);
   if (s.sitesPerWell !== undefined) layout.push(`${s.sitesPerWell} site(s) per well`);
-  layout.push(`channels: ${scan.channels.join(', ') || 'none'}`);
+  const cn = s.channelNames ?? {};
+  layout.push(`channels: ${scan.channels.map((c) => (cn[c] ? `${c} (${cn[c]})` : c)).join(', ') || 'none'}`);
   if (s.zPlanes > 1) layout.push(`${s.zPlanes} z planes`);
   if (s.timePoints > 1) layout.push(`${s.timePoints} time points`);
   L.push(`Layout: ${layout.join('; ')}`);

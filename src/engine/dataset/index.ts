@@ -11,4 +11,5 @@ export * from './presets.js';
 export * from './scan.js';
 export * from './subset.js';
 export type * from './types.js';
+export * from './vendor-meta.js';
 export * from './walk.js';

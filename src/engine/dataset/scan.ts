@@ -12,6 +12,7 @@ import { joinPlateMap, readPlateMap } from './platemap.js';
 import { detectPreset, type Preset, resolvePreset, wellName } from './presets.js';
 import { probeSample } from './probe-sample.js';
 import type { FileRecord, ScanProblem, ScanResult, ScanSummary } from './types.js';
+import { readVendorMeta } from './vendor-meta.js';
 import { walkFolder } from './walk.js';
 
 export type { FileRecord, ScanProblem, ScanResult, ScanSummary, SubsetPick } from './types.js';
@@ -158,9 +159,24 @@ export async function scanFolder(dir: string, o: ScanOptions = {}): Promise<Scan
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
+  const notes: string[] = [];
+  const vendor = await readVendorMeta(root, walked.metadataFiles);
+  let pixelSizeUm = probed.pixelSizeUm;
+  if (pixelSizeUm === undefined && vendor.pixelSizeUm !== undefined) {
+    pixelSizeUm = vendor.pixelSizeUm;
+    notes.push(`pixel size ${pixelSizeUm} µm from ${vendor.sources.join(', ')}`);
+    probed.problems = probed.problems.filter((p) => p.code !== 'no-pixel-size');
+  }
+  const channelNames = Object.fromEntries(Object.entries(vendor.channelNames).filter(([k]) => g.channels.includes(k)));
+  if (Object.keys(channelNames).length)
+    notes.push(
+      `channel names from ${vendor.sources.join(', ')}: ${Object.entries(channelNames)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', ')}`,
+    );
   problems.push(...probed.problems);
-  if (probed.pixelSizeUm !== undefined) {
-    const px = probed.pixelSizeUm;
+  if (pixelSizeUm !== undefined) {
+    const px = pixelSizeUm;
     imageSets = imageSets.map((s) => ({ ...s, meta: { ...s.meta, pixelSizeUm: px } }));
   }
 
@@ -171,7 +187,19 @@ export async function scanFolder(dir: string, o: ScanOptions = {}): Promise<Scan
     extensions[ext] = (extensions[ext] ?? 0) + 1;
     if (n.size > 0) bytes += n.size;
   }
-  const notes: string[] = [];
+  const vendorOnly = names.filter((n) => /\.(c01|dib)$/i.test(n.base)).length;
+  if (vendorOnly)
+    problems.push({
+      code: 'unreadable-format',
+      level: 'fail',
+      count: vendorOnly,
+      message: `${vendorOnly} file(s) are in the Cellomics .C01/.DIB format, which ScopePilot cannot read`,
+      hint: 'export the images as TIFF (HCS Studio / HCS Navigator: export images as 16-bit TIFF)',
+      examples: names
+        .filter((n) => /\.(c01|dib)$/i.test(n.base))
+        .slice(0, 5)
+        .map((n) => n.rel),
+    });
   if (walked.truthFiles)
     notes.push(`${walked.truthFiles} file(s) in ${walked.truthFolders.join(', ')} were taken as ground truth / masks, not as images`);
   if (walked.thumbnails) notes.push(`${walked.thumbnails} thumbnail(s) (_thumb) were skipped`);
@@ -188,7 +216,8 @@ export async function scanFolder(dir: string, o: ScanOptions = {}): Promise<Scan
     bitDepths: probed.bitDepths,
     significantBits: probed.significantBits,
     sizes: probed.sizes,
-    ...(probed.pixelSizeUm !== undefined ? { pixelSizeUm: probed.pixelSizeUm } : {}),
+    ...(pixelSizeUm !== undefined ? { pixelSizeUm } : {}),
+    ...(Object.keys(channelNames).length ? { channelNames } : {}),
     probed: probed.count,
     ...(g.sitesPerWell !== undefined ? { sitesPerWell: g.sitesPerWell } : {}),
     zPlanes: g.zPlanes,

@@ -75,7 +75,10 @@ export interface ScanSummary {
   bitDepths: Record<string, number>;
   significantBits: Record<string, number>;
   sizes: Record<string, number>;
+  /** From probes, else from vendor metadata (Harmony Index.xml). */
   pixelSizeUm?: number;
+  /** Instrument channel names from vendor metadata (.HTD, Index.xml): `{ w1: 'DAPI' }`. */
+  channelNames?: Record<string, string>;
   probed: number;
   /** Typical sites per well (the most common count). */
   sitesPerWell?: number;

@@ -30,6 +30,8 @@ export interface WalkResult {
   thumbnails: number;
   /** Non-image files (metadata, CSV, databases ...), counted by extension. */
   otherFiles: Record<string, number>;
+  /** Vendor metadata files (ImageXpress .HTD, Harmony Index.xml / Index.idx.xml), relative; at most 20. */
+  metadataFiles: string[];
   /** Folders (relative) with no files at all. */
   emptyFolders: string[];
   truthFolders: string[];
@@ -65,7 +67,15 @@ export async function walkFolder(root: string, o: { onProgress?: OnProgress; sig
   const st = await stat(root).catch(() => undefined);
   if (!st) throw new UserError(`${root}: folder not found`, 'check the path (it is case-sensitive)');
   if (!st.isDirectory()) throw new UserError(`${root} is a file, not a folder`, 'give the folder that holds the images');
-  const res: WalkResult = { images: [], truthFiles: 0, thumbnails: 0, otherFiles: {}, emptyFolders: [], truthFolders: [] };
+  const res: WalkResult = {
+    images: [],
+    truthFiles: 0,
+    thumbnails: 0,
+    otherFiles: {},
+    metadataFiles: [],
+    emptyFolders: [],
+    truthFolders: [],
+  };
   const pending: { rel: string; base: string }[] = [];
 
   async function visit(relDir: string, truth: boolean): Promise<void> {
@@ -91,8 +101,10 @@ export async function walkFolder(root: string, o: { onProgress?: OnProgress; sig
         files++;
         const ext = extname(e.name).toLowerCase();
         if (truth) res.truthFiles++;
-        else if (!IMAGE_EXTENSIONS.has(ext)) res.otherFiles[ext || '(none)'] = (res.otherFiles[ext || '(none)'] ?? 0) + 1;
-        else if (/_thumb/i.test(e.name)) res.thumbnails++;
+        else if (!IMAGE_EXTENSIONS.has(ext)) {
+          res.otherFiles[ext || '(none)'] = (res.otherFiles[ext || '(none)'] ?? 0) + 1;
+          if (res.metadataFiles.length < 20 && (ext === '.htd' || /^index(\.idx)?\.xml$/i.test(e.name))) res.metadataFiles.push(rel);
+        } else if (/_thumb/i.test(e.name)) res.thumbnails++;
         else pending.push({ rel, base: e.name });
       }
     }

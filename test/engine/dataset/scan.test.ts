@@ -15,6 +15,10 @@ function tiff(w = 16, h = 12, value = 100, bits: 8 | 16 = 16): Buffer {
   return encodeTiff([{ width: w, height: h, data }], { description: 'ImageJ=1.54f\nunit=micron\n', pixelSizeUm: 0.65 });
 }
 
+function encodeTiffNoPx(): Buffer {
+  return encodeTiff([{ width: 8, height: 8, data: Uint16Array.from({ length: 64 }, (_, i) => 100 + i) }]);
+}
+
 /** A folder with these files (relative paths); image files get a tiny valid TIFF unless content is given. */
 function folder(name: string, files: (string | [string, Buffer | string])[]): string {
   const root = join(tmp, name);
@@ -137,6 +141,39 @@ describe('scanFolder: vendor naming presets', () => {
     expect(r.preset.id).toBe('imagexpress');
     expect(r.imageSets.map((s) => s.id)).toEqual(['B02_s1_z1_t1', 'B02_s1_z1_t2', 'B02_s1_z2_t1', 'B02_s1_z2_t2']);
     expect(r.summary).toMatchObject({ zPlanes: 2, timePoints: 2 });
+  });
+
+  it('reads channel names and pixel size from Harmony Index.idx.xml and ImageXpress .HTD files', async () => {
+    const xml = `<EvaluationInputData><Images><Image><ImageResolutionX Unit="m">6.4983E-07</ImageResolutionX></Image></Images>
+      <Maps><Map><Entry ChannelID="1"><ChannelName>HOECHST 33342</ChannelName></Entry><Entry ChannelID="2"><ChannelName>Alexa 488</ChannelName></Entry></Map></Maps></EvaluationInputData>`;
+    const noPx = Buffer.from(tiff()); // has a pixel size; use names only
+    const opera = folder('opera-meta', [
+      ['Images/Index.idx.xml', xml],
+      ['Images/r01c01f01p01-ch1sk1fk1fl1.tiff', encodeTiffNoPx()],
+      ['Images/r01c01f01p01-ch2sk1fk1fl1.tiff', encodeTiffNoPx()],
+    ]);
+    const r = await scanFolder(opera);
+    expect(r.summary.channelNames).toEqual({ ch1: 'HOECHST 33342', ch2: 'Alexa 488' });
+    expect(r.summary.pixelSizeUm).toBeCloseTo(0.64983, 5);
+    expect(r.problems.map((p) => p.code)).not.toContain('no-pixel-size');
+    const ix = folder('ix-htd', [
+      ['exp.HTD', '"NWavelengths", 2\n"WaveName1", "DAPI"\n"WaveName2", "FITC"\n'],
+      ['exp_A01_s1_w1.tif', noPx],
+      ['exp_A01_s1_w2.tif', noPx],
+    ]);
+    expect((await scanFolder(ix, { probeSets: 0 })).summary.channelNames).toEqual({ w1: 'DAPI', w2: 'FITC' });
+  });
+
+  it('Cellomics .C01 files are recognised but reported as a format ScopePilot cannot read', async () => {
+    const r = await scanFolder(
+      folder('c01', [
+        ['MFGTMP_260306160001_A01f00d0.C01', 'x'],
+        ['MFGTMP_260306160001_A01f00d1.C01', 'x'],
+      ]),
+      { probeSets: 0 },
+    );
+    expect(r.preset.id).toBe('cellomics');
+    expect(r.problems.find((p) => p.code === 'unreadable-format')).toMatchObject({ level: 'fail', count: 2 });
   });
 
   it('plain names: one image set per file; folders become conditions', async () => {
