@@ -65,7 +65,10 @@ export async function qcFiles(
       const img = await readImage(path);
       const nc = img.axes.c;
       // single-channel files of a multi-channel set: the channel is in the name (ImageXpress _w1, _w2)
-      const wave = metadataFromName(basename(path)).Channel;
+      const md = metadataFromName(basename(path));
+      const wave = md.Channel;
+      // outliers are judged within plate x channel (the folder when the name has no plate)
+      const plate = md.Plate;
       for (let c = 0; c < nc; c++) {
         // z/t stacks: the first plane of each channel.
         const plane = img.planes[c]!;
@@ -75,7 +78,7 @@ export async function qcFiles(
         const metrics = measureImageQuality(plane, trueMax !== undefined ? { trueMax } : {});
         res.channels.push(name);
         res.metrics[name] = metrics;
-        rows.push({ id: path, channel: name, metrics, group: dirname(path), probeProblems: c === 0 ? pr.problems : [] });
+        rows.push({ id: path, channel: name, metrics, group: plate ?? dirname(path), probeProblems: c === 0 ? pr.problems : [] });
       }
     } catch (err) {
       res.error = describeError(err);

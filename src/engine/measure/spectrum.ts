@@ -54,15 +54,15 @@ export function powerLogLogSlope(values: PlaneData | Float32Array | Float64Array
   const gRe = new Float64Array(h * nj);
   const gIm = new Float64Array(h * nj);
   const row = new Float64Array(w);
-  const g8 = new Float64Array(8);
+  const g16 = new Float64Array(16);
   for (let y = 0; y < h; y++) {
     const o = y * w;
     for (let x = 0; x < w; x++) row[x] = (values[o + x]! - mean) * inv;
-    for (let j = 0; j < nj; j += 4) {
-      goertzelQuad(row, w, j, Math.min(j + 1, nj - 1), Math.min(j + 2, nj - 1), Math.min(j + 3, nj - 1), g8);
-      for (let q = 0; q < 4 && j + q < nj; q++) {
-        gRe[y * nj + j + q] = g8[2 * q]!;
-        gIm[y * nj + j + q] = g8[2 * q + 1]!;
+    for (let j = 0; j < nj; j += 8) {
+      goertzelOct(row, w, j, nj - 1, g16);
+      for (let q = 0; q < 8 && j + q < nj; q++) {
+        gRe[y * nj + j + q] = g16[2 * q]!;
+        gIm[y * nj + j + q] = g16[2 * q + 1]!;
       }
     }
   }
@@ -192,16 +192,21 @@ function goertzelPair(x: Float64Array, n: number, k1: number, k2: number, out: F
   out[3] = Math.sin(w2) * b1;
 }
 
-/** As {@link goertzelPair} for four bins per pass: out = [re(k0), im(k0), ..., re(k3), im(k3)]. */
-function goertzelQuad(x: Float64Array, n: number, k0: number, k1: number, k2: number, k3: number, out: Float64Array): void {
-  const w0 = (2 * Math.PI * k0) / n;
-  const w1 = (2 * Math.PI * k1) / n;
-  const w2 = (2 * Math.PI * k2) / n;
-  const w3 = (2 * Math.PI * k3) / n;
-  const c0 = 2 * Math.cos(w0);
-  const c1 = 2 * Math.cos(w1);
-  const c2 = 2 * Math.cos(w2);
-  const c3 = 2 * Math.cos(w3);
+/**
+ * As {@link goertzelPair} for the eight bins k0 .. k0+7 (capped at kMax) per pass (eight independent
+ * recurrences keep the processor busy): out = [re(k0), im(k0), ..., re(k0+7), im(k0+7)].
+ */
+function goertzelOct(x: Float64Array, n: number, k0: number, kMax: number, out: Float64Array): void {
+  const w = new Float64Array(8);
+  for (let q = 0; q < 8; q++) w[q] = (2 * Math.PI * Math.min(k0 + q, kMax)) / n;
+  const c0 = 2 * Math.cos(w[0]!);
+  const c1 = 2 * Math.cos(w[1]!);
+  const c2 = 2 * Math.cos(w[2]!);
+  const c3 = 2 * Math.cos(w[3]!);
+  const c4 = 2 * Math.cos(w[4]!);
+  const c5 = 2 * Math.cos(w[5]!);
+  const c6 = 2 * Math.cos(w[6]!);
+  const c7 = 2 * Math.cos(w[7]!);
   let a1 = 0;
   let a2 = 0;
   let b1 = 0;
@@ -210,12 +215,24 @@ function goertzelQuad(x: Float64Array, n: number, k0: number, k1: number, k2: nu
   let d2 = 0;
   let e1 = 0;
   let e2 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let g1 = 0;
+  let g2 = 0;
+  let h1 = 0;
+  let h2 = 0;
+  let i1 = 0;
+  let i2 = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     const a0 = v + c0 * a1 - a2;
     const b0 = v + c1 * b1 - b2;
     const d0 = v + c2 * d1 - d2;
     const e0 = v + c3 * e1 - e2;
+    const f0 = v + c4 * f1 - f2;
+    const g0 = v + c5 * g1 - g2;
+    const h0 = v + c6 * h1 - h2;
+    const i0 = v + c7 * i1 - i2;
     a2 = a1;
     a1 = a0;
     b2 = b1;
@@ -224,13 +241,20 @@ function goertzelQuad(x: Float64Array, n: number, k0: number, k1: number, k2: nu
     d1 = d0;
     e2 = e1;
     e1 = e0;
+    f2 = f1;
+    f1 = f0;
+    g2 = g1;
+    g1 = g0;
+    h2 = h1;
+    h1 = h0;
+    i2 = i1;
+    i1 = i0;
   }
-  out[0] = c0 * a1 - a2 - Math.cos(w0) * a1;
-  out[1] = Math.sin(w0) * a1;
-  out[2] = c1 * b1 - b2 - Math.cos(w1) * b1;
-  out[3] = Math.sin(w1) * b1;
-  out[4] = c2 * d1 - d2 - Math.cos(w2) * d1;
-  out[5] = Math.sin(w2) * d1;
-  out[6] = c3 * e1 - e2 - Math.cos(w3) * e1;
-  out[7] = Math.sin(w3) * e1;
+  const s1 = [a1, b1, d1, e1, f1, g1, h1, i1];
+  const s2 = [a2, b2, d2, e2, f2, g2, h2, i2];
+  for (let q = 0; q < 8; q++) {
+    const cw = Math.cos(w[q]!);
+    out[2 * q] = 2 * cw * s1[q]! - s2[q]! - cw * s1[q]!;
+    out[2 * q + 1] = Math.sin(w[q]!) * s1[q]!;
+  }
 }
