@@ -24,8 +24,10 @@ export function cellAt(r: string[], j: number): string {
 }
 
 export interface RunFacts {
-  /** Rows of images.csv (image sets with results). */
+  /** Rows of images.csv with results (Image_Status ok). */
   imagesAnalysed?: number;
+  /** Every image set of the run (rows of images.csv, whatever their status). */
+  imageSetsTotal?: number;
   /** Image sets excluded at QC or by the user, with the reason. */
   excluded: { id: string; reason: string }[];
   /** Image sets that failed (failures.csv). */
@@ -95,6 +97,7 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
   const img = f.images;
   if (img) {
     const status = findColumn(img, 'Image_Status', 'Status');
+    facts.imageSetsTotal = img.rows.length;
     facts.imagesAnalysed = status >= 0 ? img.rows.filter((r) => cellAt(r, status) === 'ok').length : img.rows.length;
     const cnt = img.columns.findIndex((c) => /^Count_Nuclei$/i.test(c));
     const anyCount = cnt >= 0 ? cnt : img.columns.findIndex((c) => /^Count_/.test(c));

@@ -259,7 +259,7 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   if (px) data.pixelSizeUm = px;
   if (scan.format) data.format = scan.format;
   if (scan.bitDepth) data.bitDepth = scan.bitDepth;
-  const nSets = scan.imageSetCount ?? facts.imagesAnalysed;
+  const nSets = scan.imageSetCount ?? facts.imageSetsTotal;
   if (nSets !== undefined) data.imageSets = nSets;
   if (scan.plates?.length) data.plates = [...scan.plates];
   if (scan.conditions?.length) data.conditions = [...scan.conditions];

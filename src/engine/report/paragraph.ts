@@ -26,7 +26,7 @@ export function methodsParagraph(r: Omit<MethodsRecord, 'checklist' | 'paragraph
     .filter(Boolean)
     .join(' ');
   s.push(
-    `${what} were analysed, with DNA in the ${d.channels.dna} channel${d.channels.marker ? ` and the marker in the ${d.channels.marker} channel` : ''}${d.pixelSizeUm ? ` at ${d.pixelSizeUm} µm per pixel` : '; sizes are reported in pixels because the pixel size was not known'}.`,
+    `${what} were analysed${r.qc.imagesAnalysed !== undefined && d.imageSets !== undefined && r.qc.imagesAnalysed !== d.imageSets ? ` (${r.qc.imagesAnalysed} with results)` : ''}, with DNA in the ${d.channels.dna} channel${d.channels.marker ? ` and the marker in the ${d.channels.marker} channel` : ''}${d.pixelSizeUm ? ` at ${d.pixelSizeUm} µm per pixel` : '; sizes are reported in pixels because the pixel size was not known'}.`,
   );
   if (r.subset.ids.length)
     s.push(
