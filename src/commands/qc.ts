@@ -22,6 +22,9 @@ function positiveInt(v: string): number {
   return n;
 }
 
+/** More images than this with the same verdicts are summarised in one entry. */
+const GROUP_AT = 5;
+
 /** What each check means for a novice, and what to do (one line each). */
 const WHAT_TO_DO: Record<string, string> = {
   format: 'ask for the original microscope files (lossless TIFF, 12/16-bit); exported JPEG/8-bit/RGB copies change intensities',
@@ -79,9 +82,26 @@ export function summary(
   lines.push(
     `Checked ${n} image${n === 1 ? '' : 's'}: ${n - fail.length - warn.length} ok, ${warn.length} to look at, ${fail.length} to leave out.`,
   );
+  // Many images with the same problem (a whole folder of 8-bit exports) are told once.
+  const groups = new Map<string, typeof results>();
   for (const r of [...fail, ...warn]) {
-    lines.push(`  ${r.level === 'fail' ? 'FAIL' : 'warn'}  ${basename(r.path)}  [${r.reasons}]`);
-    for (const v of r.verdicts) if (v.level !== 'ok') lines.push(`        ${v.message}`);
+    const key = `${r.level}|${r.reasons}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  for (const [key, g] of groups) {
+    const level = key.startsWith('fail') ? 'FAIL' : 'warn';
+    if (g.length > GROUP_AT) {
+      const names = g.slice(0, 3).map((r) => basename(r.path));
+      lines.push(`  ${level}  ${g.length} images [${g[0]!.reasons}], e.g. ${names.join(', ')}`);
+      for (const v of g[0]!.verdicts) if (v.level !== 'ok') lines.push(`        ${v.message}`);
+      continue;
+    }
+    for (const r of g) {
+      lines.push(`  ${level}  ${basename(r.path)}  [${r.reasons}]`);
+      for (const v of r.verdicts) if (v.level !== 'ok') lines.push(`        ${v.message}`);
+    }
   }
   const checks = new Set([...fail, ...warn].flatMap((r) => r.reasons.split(';').filter(Boolean)));
   if (checks.size > 0) {

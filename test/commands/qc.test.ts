@@ -84,4 +84,16 @@ describe('scopepilot qc', () => {
     expect(text).toMatch(/warn {2}b\.tif {2}\[blur\]/);
     expect(text).toMatch(/blur: leave out-of-focus fields out/);
   });
+
+  it('summary tells a problem shared by many images once', () => {
+    const many = Array.from({ length: 9 }, (_, i) => ({
+      path: `/x/f${i}.png`,
+      level: 'warn',
+      reasons: 'format',
+      verdicts: [{ level: 'warn', message: '8-bit image' }],
+    }));
+    const text = summary(many, '/o/qc.csv');
+    expect(text).toMatch(/warn {2}9 images \[format\], e\.g\. f0\.png, f1\.png, f2\.png/);
+    expect(text.match(/8-bit image/g)).toHaveLength(1);
+  });
 });
