@@ -17,9 +17,11 @@ export interface ImageFeatures {
   sharpness: number;
   /** Share of pixels at the image maximum when it looks clipped (>= 0.1%), else 0. */
   saturated: number;
+  /** Object density: bright blobs (8-connected, >= 3 sampled pixels) per 100,000 pixels. */
+  objects: number;
 }
 
-export const FEATURE_NAMES: (keyof ImageFeatures)[] = ['mean', 'p99', 'foreground', 'sharpness', 'saturated'];
+export const FEATURE_NAMES: (keyof ImageFeatures)[] = ['mean', 'p99', 'foreground', 'sharpness', 'saturated', 'objects'];
 
 const TARGET_SAMPLES = 65_536;
 
@@ -65,6 +67,7 @@ export function imageFeatures(plane: Plane): ImageFeatures {
     foreground: fg / n,
     sharpness: sharp,
     saturated: satShare >= 0.001 && max > median ? satShare : 0,
+    objects: (countBlobs(sample, nx, ny, cut) * 100_000) / (w * h),
   };
 }
 
@@ -91,4 +94,39 @@ function focusRatio(plane: Plane): number {
   const fine = gradientEnergy(gaussianF32(crop, cw, ch, 1), cw, ch);
   const coarse = gradientEnergy(gaussianF32(crop, cw, ch, 3), cw, ch);
   return coarse > 0 ? fine / coarse : 0;
+}
+
+/** Connected groups (8-connected) of at least 3 grid pixels above `cut` on the sampled grid. */
+function countBlobs(sample: Float32Array, nx: number, ny: number, cut: number): number {
+  const seen = new Uint8Array(nx * ny);
+  const stack = new Int32Array(nx * ny);
+  let blobs = 0;
+  for (let i = 0; i < nx * ny; i++) {
+    if (seen[i] || !(sample[i]! > cut)) continue;
+    let top = 0;
+    let size = 0;
+    stack[top++] = i;
+    seen[i] = 1;
+    while (top > 0) {
+      const p = stack[--top]!;
+      size++;
+      const px = p % nx;
+      const py = (p - px) / nx;
+      for (let dy = -1; dy <= 1; dy++) {
+        const y = py + dy;
+        if (y < 0 || y >= ny) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const x = px + dx;
+          if (x < 0 || x >= nx) continue;
+          const q = y * nx + x;
+          if (!seen[q] && sample[q]! > cut) {
+            seen[q] = 1;
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+    if (size >= 3) blobs++;
+  }
+  return blobs;
 }

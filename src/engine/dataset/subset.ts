@@ -212,7 +212,7 @@ export async function pickSubset(
           ? `one of ${design.length} wells spread over ${u.group ? 'the conditions and ' : ''}the plate (${wellsTotal} wells)`
           : 'covers this well';
     const typical = cands.length > 2 ? '; its most typical field' : '';
-    const ext = extremeOf(feats.get(best.id)!, stats);
+    const ext = extremeOf(feats.get(best.id)!, zs.get(best.id)!, stats);
     picks.push({
       imageSetId: best.id,
       reason: `${describeSet(best, multiPlate)}: ${cover}${typical}${ext ? `; also ${ext} ${scopeFolder}` : ''}`,
@@ -247,39 +247,38 @@ export async function pickSubset(
 const EXTREME: Record<string, [string, string]> = {
   mean: ['the dimmest field', 'the brightest field'],
   p99: ['the field with the faintest bright objects', 'the field with the brightest objects'],
-  foreground: ['the emptiest field', 'the most crowded field'],
-  sharpness: ['the blurriest field', 'the sharpest field'],
+  foreground: ['the emptiest field', 'the field with the most foreground'],
+  sharpness: ['the blurriest field', ''],
   saturated: ['', 'the most saturated field'],
+  objects: ['the field with the fewest objects', 'the most crowded field'],
 };
 const WORDS: Record<string, [string, string]> = {
   mean: ['unusually dim', 'unusually bright'],
   p99: ['faint objects', 'very bright objects'],
-  foreground: ['few objects', 'many objects'],
+  foreground: ['little foreground', 'much foreground'],
   sharpness: ['less sharp than most', 'sharper than most'],
   saturated: ['', 'clipped pixels'],
+  objects: ['few objects', 'many objects'],
 };
 
-/** Order in which extremes are named (most consequential first). */
-const EXTREME_ORDER: [keyof ImageFeatures, 0 | 1][] = [
-  ['foreground', 0],
-  ['saturated', 1],
-  ['sharpness', 0],
-  ['mean', 0],
-  ['mean', 1],
-  ['p99', 1],
-  ['foreground', 1],
-  ['p99', 0],
-  ['sharpness', 1],
-];
-
-/** "the emptiest field" when this image is the minimum or maximum of a feature over the pool, else undefined. */
-function extremeOf(f: ImageFeatures, stats: { f: keyof ImageFeatures; min: number; max: number; sd: number }[]): string | undefined {
-  for (const [name, hi] of EXTREME_ORDER) {
-    const s = stats.find((x) => x.f === name)!;
-    if (!(s.sd > 0) || !EXTREME[name]![hi]) continue;
-    if (f[name] === (hi ? s.max : s.min)) return EXTREME[name]![hi];
-  }
-  return undefined;
+/** "the emptiest field" when this image is the minimum or maximum of a feature over the pool (the most extreme such feature by z-score), else undefined. */
+function extremeOf(
+  f: ImageFeatures,
+  z: number[],
+  stats: { f: keyof ImageFeatures; min: number; max: number; sd: number }[],
+): string | undefined {
+  let best: string | undefined;
+  let bestZ = -1;
+  stats.forEach((s, i) => {
+    if (!(s.sd > 0)) return;
+    const v = f[s.f];
+    const phrase = v === s.max ? EXTREME[s.f]![1] : v === s.min ? EXTREME[s.f]![0] : undefined;
+    if (phrase && Math.abs(z[i]!) > bestZ) {
+      bestZ = Math.abs(z[i]!);
+      best = phrase;
+    }
+  });
+  return best;
 }
 
 /** Why a variety pick differs: an extreme it holds, else its most unusual feature. */
@@ -289,7 +288,7 @@ function varietyReason(
   stats: { f: keyof ImageFeatures; min: number; max: number; sd: number }[],
   scope: string,
 ): string {
-  const ext = extremeOf(f, stats);
+  const ext = extremeOf(f, z, stats);
   if (ext) return `${ext} ${scope} (picked for variety)`;
   let k = 0;
   for (let i = 1; i < z.length; i++) if (Math.abs(z[i]!) > Math.abs(z[k]!)) k = i;
