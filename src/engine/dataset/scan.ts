@@ -100,6 +100,7 @@ export async function scanFolder(dir: string, o: ScanOptions = {}): Promise<Scan
     const order = new Map([...timestamps].sort().map((ts, i) => [ts, i + 1] as const));
     for (const f of files) if (f.extra?.timestamp) f.t = order.get(f.extra.timestamp)!;
   }
+  const renamed = platesFromFolders(files);
 
   const g = groupImageSets(files);
   for (const [i, a] of g.assignments) Object.assign(files[i]!, a);
@@ -202,6 +203,10 @@ export async function scanFolder(dir: string, o: ScanOptions = {}): Promise<Scan
     });
   if (walked.truthFiles)
     notes.push(`${walked.truthFiles} file(s) in ${walked.truthFolders.join(', ')} were taken as ground truth / masks, not as images`);
+  if (renamed.length)
+    notes.push(
+      `the same plate name is used in several folders (${renamed.slice(0, 3).join(', ')}): each folder was taken as its own plate, named after the folder`,
+    );
   if (walked.thumbnails) notes.push(`${walked.thumbnails} thumbnail(s) (_thumb) were skipped`);
   if (preset.id === 'scanr')
     notes.push('scanR numbers wells 1..N row by row; wells were converted assuming a 96-well plate (384 above well 96)');
@@ -244,6 +249,54 @@ export async function scanFolder(dir: string, o: ScanOptions = {}): Promise<Scan
     problems,
     summary,
   };
+}
+
+/** A file's folder without ImageXpress TimePoint_N / ZStep_N levels. */
+function plateDir(rel: string): string {
+  return rel
+    .split('/')
+    .slice(0, -1)
+    .filter((p) => !/^(TimePoint|ZStep)_\d+$/i.test(p))
+    .join('/');
+}
+
+/**
+ * Several plates exported under one experiment name (ImageXpress: `<date>/<plate id>/TimePoint_1/
+ * <experiment>_A01_s1_w1.tif`) would collide as duplicates. When the same plate name, well, site,
+ * channel, z and t occur in two folders, every file of that plate name takes its folder as plate
+ * (the folder's name, or its full relative path when names repeat); the name token is kept as
+ * `extra.experiment`. Mutates the given records (fresh ones built by scanFolder). Returns the
+ * plate names that were split.
+ */
+function platesFromFolders(files: FileRecord[]): string[] {
+  const dirsByKey = new Map<string, Set<string>>();
+  for (const f of files) {
+    if (f.plate === undefined || f.well === undefined) continue;
+    const k = `${f.plate}\u0000${f.well}\u0000${f.site}\u0000${f.channel}\u0000${f.z}\u0000${f.t}`;
+    let d = dirsByKey.get(k);
+    if (!d) dirsByKey.set(k, (d = new Set()));
+    d.add(plateDir(f.rel));
+  }
+  const split = new Set<string>();
+  for (const [k, d] of dirsByKey) if (d.size > 1) split.add(k.slice(0, k.indexOf('\u0000')));
+  if (!split.size) return [];
+  const dirs = new Map<string, Set<string>>();
+  for (const f of files)
+    if (f.plate !== undefined && split.has(f.plate)) {
+      const dir = plateDir(f.rel);
+      const base = dir.split('/').pop() || dir;
+      let s = dirs.get(base);
+      if (!s) dirs.set(base, (s = new Set()));
+      s.add(dir);
+    }
+  for (const f of files) {
+    if (f.plate === undefined || !split.has(f.plate)) continue;
+    const dir = plateDir(f.rel);
+    const base = dir.split('/').pop() || dir;
+    f.extra = { ...(f.extra ?? {}), experiment: f.plate };
+    f.plate = (dirs.get(base)?.size ?? 0) > 1 ? dir : base;
+  }
+  return [...split];
 }
 
 /** Throw a UserError when a scan found nothing to analyse (for commands that need images). */

@@ -176,6 +176,15 @@ describe('scanFolder: vendor naming presets', () => {
     expect(r.problems.find((p) => p.code === 'unreadable-format')).toMatchObject({ level: 'fail', count: 2 });
   });
 
+  it('ImageXpress plates exported under one experiment name: each plate folder becomes a plate, not duplicates', async () => {
+    const files = ['1234', '1235'].flatMap((p) => ['A01', 'A02'].map((w) => `2024-05-01/${p}/TimePoint_1/screen_${w}_s1_w1.tif`));
+    const r = await scanFolder(folder('ix-plates', files), { probeSets: 0 });
+    expect(r.plates).toEqual(['1234', '1235']);
+    expect(r.imageSets.map((s) => s.id)).toEqual(['1234_A01_s1', '1234_A02_s1', '1235_A01_s1', '1235_A02_s1']);
+    expect(r.problems.map((p) => p.code)).not.toContain('duplicate');
+    expect(r.summary.notes.join(' ')).toMatch(/same plate name is used in several folders \(screen\)/);
+  });
+
   it('plain names: one image set per file; folders become conditions', async () => {
     const r = await scanFolder(folder('plain', ['dmso/img1.tif', 'dmso/img2.tif', 'drug/img1.tif', 'drug/other.png']), { probeSets: 0 });
     expect(r.preset.id).toBe('plain');
