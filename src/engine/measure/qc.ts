@@ -247,7 +247,7 @@ function judgeContent(r: QcRow, g: GroupStats | undefined, t: QcThresholds, add:
     add({
       check: 'debris',
       level: debris >= 5 * t.debrisFraction ? 'fail' : 'warn',
-      message: `bright debris: ${fmt(debris * 100)}% of the stained area is far brighter than the nuclei${g ? ` (plate median ${fmt(center('DebrisFraction') * 100)}%)` : ''}`,
+      message: `bright debris: ${fmt(debris * 100)}% of the stained area is far brighter than the nuclei (dust, precipitate, or condensed dying/dividing cells)${g ? ` (plate median ${fmt(center('DebrisFraction') * 100)}%)` : ''}`,
       value: debris,
       threshold: t.debrisFraction,
       action: 'look at the thumbnail: exclude the field, or remove very bright small objects with a maximum-intensity filter',
@@ -268,7 +268,9 @@ function judgeContent(r: QcRow, g: GroupStats | undefined, t: QcThresholds, add:
     });
   }
   const zCount = z('ObjectCount');
-  if (zCount < -t.outlierZ && m('ObjectCount') < 0.25 * center('ObjectCount')) {
+  // blur merges and hides objects: then "fewer objects" is not a separate finding
+  const blurred = zEdge < t.blurZ || (zSlope < 1.5 * t.blurZ && zEdge < t.blurZ / 2);
+  if (!blurred && zCount < -t.outlierZ && m('ObjectCount') < 0.25 * center('ObjectCount')) {
     add({
       check: 'sparse',
       level: 'warn',

@@ -4,7 +4,7 @@
  * object count). Computed on the raw plane, before any correction. Judging them: ./qc.ts.
  */
 import type { Plane } from '../types.js';
-import { histMedian, histMedianAbsDev, intHistogram, medianInPlace } from './robust.js';
+import { histKth, histMedian, histMedianAbsDev, intHistogram, medianInPlace, selectInPlace } from './robust.js';
 import { countComponents, robustOtsu } from './robust-threshold.js';
 import { powerLogLogSlope } from './spectrum.js';
 
@@ -20,7 +20,7 @@ export interface ImageQualityOptions {
 /** Smallest foreground component counted as an object when no object count is given. */
 const MIN_OBJECT_AREA = 16;
 /** A foreground pixel is "very bright" (debris) above background + this x the typical foreground contrast. */
-const DEBRIS_FACTOR = 4;
+const DEBRIS_FACTOR = 3;
 
 function containerMax(plane: Plane): number {
   if (plane.data instanceof Uint8Array) return 255;
@@ -49,9 +49,9 @@ function containerMax(plane: Plane): number {
  *   contrast and (b) the spread of strip foreground-minus-background means / their maximum
  *   (0 = even; 0.5 = one side of the field gets half the light of the other).
  * - ImageQuality_EdgeSharpness: mean gradient on object edges / contrast (~ 1 / edge width in px).
- * - ImageQuality_DebrisFraction: fraction of foreground pixels brighter than background + 4 x the
- *   median foreground contrast, or than 95% of the true maximum when that is lower (but at least
- *   2.5 x the contrast): very bright specks, dust, precipitate.
+ * - ImageQuality_DebrisFraction: fraction of foreground pixels brighter than background + 3 x the
+ *   contrast of the brighter objects (90th percentile of the foreground), or than 95% of the true
+ *   maximum when that is lower (but at least 2 x that contrast): very bright specks, dust, precipitate.
  * - ImageQuality_ObjectCount: `objectCount` when given; else foreground components (8-connected,
  *   >= 16 px) as a rough estimate. ImageQuality_BitDepth: the plane's significant bits.
  * Constant images give 0 for focus and slope metrics and NaN where a ratio is undefined.
@@ -145,11 +145,14 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
     }
   }
   let fgMed: number;
+  let fgP90: number;
   let bgMed: number;
   let bgMad: number;
+  const k90 = Math.max(0, Math.floor(0.9 * (nFg - 1)));
   if (hist) {
     const tb = Math.min(hist.counts.length - 1, Math.floor(t - hist.lo));
     fgMed = histMedian(hist.counts, hist.lo, tb + 1);
+    fgP90 = histKth(hist.counts, hist.lo, tb + 1, hist.counts.length - 1, k90);
     bgMed = histMedian(hist.counts, hist.lo, 0, tb);
     bgMad = histMedianAbsDev(hist.counts, hist.lo, bgMed, 0, tb);
   } else {
@@ -160,15 +163,18 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
       else bgVals[b++] = data[i]!;
     }
     fgMed = medianInPlace(fgVals);
+    fgP90 = nFg > 0 ? selectInPlace(fgVals, k90) : Number.NaN;
     bgMed = medianInPlace(bgVals);
     for (let i = 0; i < bgVals.length; i++) bgVals[i] = Math.abs(bgVals[i]! - bgMed);
     bgMad = medianInPlace(bgVals);
   }
   const contrast = fgMed - bgMed;
-  // Very bright: 4x the typical contrast, but never beyond 95% of the camera range (debris is often
-  // saturated) and never below 2.5x the contrast (bright mitotic nuclei are up to ~3x).
+  // Very bright: 3x the contrast of the brighter objects (90th percentile of the foreground, so
+  // that bright mitotic nuclei and the lit side of an unevenly lit field stay under it), but never
+  // beyond 95% of the camera range (debris is often saturated) and never below 2x that contrast.
+  const bright = Math.max(fgP90 - bgMed, contrast);
   const cap = Number.isFinite(ceiling) ? bgMed + 0.95 * (ceiling - bgMed) : Number.POSITIVE_INFINITY;
-  const debrisLevel = Math.max(bgMed + 2.5 * contrast, Math.min(bgMed + DEBRIS_FACTOR * contrast, cap));
+  const debrisLevel = Math.max(bgMed + 2 * bright, Math.min(bgMed + DEBRIS_FACTOR * bright, cap));
   let nDebris = 0;
   for (let i = 0; i < n; i++) if (data[i]! > debrisLevel) nDebris++;
 

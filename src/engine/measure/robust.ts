@@ -80,7 +80,7 @@ export function intHistogram(data: Uint8Array | Uint16Array): { counts: Float64A
 }
 
 /** k-th smallest value (0-based) among bins from..to (inclusive) of an integer histogram. */
-function histKth(counts: Float64Array, lo: number, from: number, to: number, k: number): number {
+export function histKth(counts: Float64Array, lo: number, from: number, to: number, k: number): number {
   let acc = 0;
   for (let b = from; b <= to; b++) {
     acc += counts[b]!;

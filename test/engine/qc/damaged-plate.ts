@@ -110,15 +110,18 @@ function to8bit(p: Plane): Buffer {
 
 /**
  * Write the plate: `normal` untouched fields (as 16-bit TIFF) plus one field per damage kind, each
- * made from a different source field. Returns every field with its expected QC reason.
+ * made from a different source field (`rotate` shifts which source fields are used). Returns every
+ * field with its expected QC reason.
  */
-export async function makeDamagedPlate(dir: string, normal = 14): Promise<PlateField[]> {
+export async function makeDamagedPlate(dir: string, normal = 14, rotate = 0): Promise<PlateField[]> {
   await mkdir(dir, { recursive: true });
   const names = readdirSync(join(BBBC039, 'images'))
     .filter((n) => n.endsWith('.tif'))
     // F22_s6 is genuinely saturated in BBBC039 (0.28% of pixels at 4095): QC rightly flags it, so it
     // is no "normal" source field. (Measured with scopepilot qc on the original.)
     .filter((n) => !n.startsWith('IXMtest_F22_s6'))
+    // F13_s7 is genuinely empty (noise only) in BBBC039: no normal source either.
+    .filter((n) => !n.startsWith('IXMtest_F13_s7'))
     .sort();
   const fields: PlateField[] = [];
   const kinds: [Damage, string][] = [
@@ -132,9 +135,9 @@ export async function makeDamagedPlate(dir: string, normal = 14): Promise<PlateF
     ['rgb', 'format'],
   ];
   for (let k = 0; k < normal + kinds.length; k++) {
-    const src = join(BBBC039, 'images', names[k]!);
+    const src = join(BBBC039, 'images', names[(k + rotate) % names.length]!);
     const p = await readPlane(src);
-    const base = names[k]!.split('_w1')[0]!;
+    const base = names[(k + rotate) % names.length]!.split('_w1')[0]!;
     if (k < normal) {
       const path = join(dir, `${base}_normal.tif`);
       await writeFile(path, encodeTiff([{ width: p.width, height: p.height, data: p.data as Uint16Array }]));
