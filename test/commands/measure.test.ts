@@ -21,7 +21,12 @@ function write(site: number, withLabels = true): void {
   const b = new Uint16Array(W * H).fill(50);
   for (let y = 5; y < 11; y++) for (let x = 5; x < 11; x++) l[y * W + x] = 1;
   for (let y = 20; y < 24; y++) for (let x = 30; x < 34; x++) l[y * W + x] = 2;
-  for (let i = 0; i < l.length; i++) if (l[i]) (a[i] = 1000), (b[i] = 300);
+  for (let i = 0; i < l.length; i++) {
+    if (l[i]) {
+      a[i] = 1000;
+      b[i] = 300;
+    }
+  }
   const base = `P1_B0${site}_s1`;
   writeFileSync(join(img, `${base}_w1AAA.tif`), encodeTiff([{ width: W, height: H, data: a }]));
   writeFileSync(join(img, `${base}_w2BBB.tif`), encodeTiff([{ width: W, height: H, data: b }]));
