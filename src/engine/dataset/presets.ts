@@ -23,6 +23,8 @@ export interface ParsedName {
   t?: number;
   /** Further named groups (custom patterns) or vendor tokens (uuid, timestamp). */
   extra?: Record<string, string>;
+  /** True when the name lacks the tokens that make the preset distinctive (lowers detection confidence). */
+  weak?: boolean;
 }
 
 /** A built-in naming convention. */
@@ -33,8 +35,6 @@ export interface Preset {
   example: string;
   /** Parse one file (relative path with `/`, and its base name); undefined when it does not match. */
   parse(base: string, rel: string): ParsedName | undefined;
-  /** Whether a parse used the tokens that make this preset distinctive (lowers confidence otherwise). */
-  distinctive?(p: ParsedName): boolean;
 }
 
 const TIFF = String.raw`\.tiff?$`;
@@ -83,7 +83,6 @@ function regexPreset(
     id: p.id,
     name: p.name,
     example: p.example,
-    ...(p.distinctive ? { distinctive: p.distinctive } : {}),
     parse(base, rel) {
       const m = p.re.exec(p.on === 'rel' ? rel : base);
       return m ? p.map(m.groups ?? {}, rel) : undefined;
@@ -115,8 +114,8 @@ export const PRESETS: Preset[] = [
     name: 'Molecular Devices ImageXpress (MetaXpress)',
     example: 'IXMtest_A01_s1_w1051DAA7C-7042-435F-99F0-1E847D9B42CB.tif',
     re: new RegExp(`^(?<plate>.+?)_(?<row>[A-Pa-p])(?<col>\\d{2})(?:_s(?<site>\\d+))?(?:_w(?<channel>\\d))?(?<uuid>${GUID})?${TIFF}`),
-    distinctive: (p) => p.site !== undefined || p.channel !== undefined || p.extra?.uuid !== undefined,
     map: (g, rel) => ({
+      ...(g.site === undefined && g.channel === undefined && g.uuid === undefined ? { weak: true } : {}),
       plate: g.plate!,
       row: g.row!.toUpperCase(),
       column: Number(g.col),
@@ -178,11 +177,11 @@ export const PRESETS: Preset[] = [
     name: 'Sartorius Incucyte',
     example: 'MySample1_A1_1_2021y08m06d_11h39m.tif',
     re: /^(?<plate>.+?)_(?<row>[A-Pa-p])(?<col>\d{1,2})_(?<site>\d+)(?:_(?<year>\d{4})y(?<month>\d{2})m(?<day>\d{2})d_(?<hour>\d{2})h(?<minute>\d{2})m)?\.tiff?$/,
-    distinctive: (p) => p.extra?.timestamp !== undefined,
     map: (g, rel) => {
       const folder = rel.split('/').slice(0, -1).pop();
       const ts = g.year ? `${g.year}-${g.month}-${g.day}T${g.hour}:${g.minute}` : undefined;
       return {
+        ...(ts ? {} : { weak: true }),
         plate: g.plate!,
         row: g.row!.toUpperCase(),
         column: Number(g.col),
@@ -381,7 +380,7 @@ export function scorePreset(p: Preset, names: { base: string; rel: string }[]): 
     const r = p.parse(n.base, n.rel);
     if (!r) continue;
     matched++;
-    if (!p.distinctive || p.distinctive(r)) distinct++;
+    if (!r.weak) distinct++;
   }
   const frac = matched / names.length;
   const distinctFrac = matched ? distinct / matched : 0;
