@@ -14,8 +14,8 @@ import type { Labels, Plane } from '../types.js';
 export type SecondaryMethod = 'propagation' | 'watershed' | 'distance';
 
 export interface SecondaryOptions {
-  /** Default 'propagation' with a cell channel, 'distance' without one. */
-  method?: SecondaryMethod;
+  /** Default 'propagation' with a cell channel, 'distance' without one. The recipe's words 'propagate' and 'expand' are accepted too. */
+  method?: SecondaryMethod | 'propagate' | 'expand';
   /** 'distance': how far (px) to grow each nucleus; also a limit for the others when given. Default 10 px. */
   distance?: number;
   /** Propagation regularisation lambda (spatial step vs intensity difference). Default 0.05 (CellProfiler). */
@@ -44,7 +44,8 @@ export interface SecondaryResult {
  * @see Jones, Carpenter & Golland, CVBIA 2005; Carpenter et al., Genome Biol 7:R100 (2006).
  */
 export function secondaryObjectsDetailed(nuclei: Labels, cellChannel: Plane | undefined, opts: SecondaryOptions = {}): SecondaryResult {
-  const method = opts.method ?? (cellChannel ? 'propagation' : 'distance');
+  const asked = opts.method === 'propagate' ? 'propagation' : opts.method === 'expand' ? 'distance' : opts.method;
+  const method: SecondaryMethod = asked ?? (cellChannel ? 'propagation' : 'distance');
   const { width: w, height: h } = nuclei;
   if (method === 'distance' || !cellChannel) {
     if (method !== 'distance') {

@@ -62,6 +62,12 @@ describe('secondaryObjects', () => {
     expect(r.labels.count).toBe(2);
   });
 
+  it("accepts the recipe's words 'expand' and 'propagate'", () => {
+    const { nuclei, cell } = scene();
+    expect(secondaryObjectsDetailed(nuclei, undefined, { method: 'expand', distance: 5 }).method).toBe('distance');
+    expect(secondaryObjectsDetailed(nuclei, cell, { method: 'propagate' }).method).toBe('propagation');
+  });
+
   it('refuses propagation without a cell channel, with a fix', () => {
     const { nuclei } = scene();
     expect(() => secondaryObjects(nuclei, undefined, { method: 'propagation' })).toThrow(/need a cell channel/);
