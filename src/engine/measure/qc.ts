@@ -247,7 +247,7 @@ function judgeContent(r: QcRow, g: GroupStats | undefined, t: QcThresholds, add:
     add({
       check: 'debris',
       level: debris >= 5 * t.debrisFraction ? 'fail' : 'warn',
-      message: `bright debris: ${fmt(debris * 100)}% of the stained area is far brighter than the nuclei (dust, precipitate, or condensed dying/dividing cells)${g ? ` (plate median ${fmt(center('DebrisFraction') * 100)}%)` : ''}`,
+      message: `bright debris: ${fmt(debris * 100)}% of the stained area is far brighter than the nuclei${g ? ` (plate median ${fmt(center('DebrisFraction') * 100)}%)` : ''}: dust, precipitate, or condensed dying/dividing cells`,
       value: debris,
       threshold: t.debrisFraction,
       action: 'look at the thumbnail: exclude the field, or remove very bright small objects with a maximum-intensity filter',
