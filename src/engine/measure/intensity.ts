@@ -3,6 +3,7 @@
  * MeasureColocalization names), over each object's own pixel list; used by measureObjects.
  */
 import type { Labels, Plane } from '../types.js';
+import { medianInPlace } from './robust.js';
 import { channelLabel } from './table.js';
 
 /** Flag bit: the pixel has an 8-neighbour outside its object or lies on the image edge (CellProfiler outline). */
@@ -166,8 +167,7 @@ export function measureIntensities(
       P.lq[k] = quantileSorted(sv, m, 0.25);
       P.uq[k] = quantileSorted(sv, m, 0.75);
       for (let p = 0; p < m; p++) sv[p] = Math.abs(v[p]! - med);
-      sv.sort();
-      P.mad[k] = quantileSorted(sv, m, 0.5);
+      P.mad[k] = medianInPlace(sv);
     }
     for (const pr of pairs) {
       const va = vals[pr.a]!;
