@@ -9,6 +9,11 @@
  * @see https://cellprofiler-manual.s3.amazonaws.com/CellProfiler-4.2.6/modules/fileprocessing.html (Metadata module)
  */
 import { UserError } from '../errors.js';
+import { customPreset } from './custom-pattern.js';
+import { rowLetters } from './wells.js';
+
+export { customPreset } from './custom-pattern.js';
+export { parseWell, rowLetters, wellName } from './wells.js';
 
 /** What one file name says about the image. */
 export interface ParsedName {
@@ -39,35 +44,6 @@ export interface Preset {
 
 const TIFF = String.raw`\.tiff?$`;
 
-/** Row letters -> upper case; numeric rows (Opera r01) -> letters (1 = A, 27 = AA). */
-export function rowLetters(row: string): string {
-  if (/^\d+$/.test(row)) {
-    let n = Number(row);
-    let s = '';
-    while (n > 0) {
-      s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-      n = Math.floor((n - 1) / 26);
-    }
-    return s;
-  }
-  return row.toUpperCase();
-}
-
-/** Well name in the canonical zero-padded form: `A01`, `P24`, `AF48`. */
-export function wellName(row: string, column: number): string {
-  return `${rowLetters(row)}${String(column).padStart(2, '0')}`;
-}
-
-/** Parse a well name like `A1`, `a01`, `B 12`, `AF48`, `r02c03` into row letters and column (1..48); undefined if it is not one. */
-export function parseWell(s: string): { row: string; column: number } | undefined {
-  const t = s.trim();
-  let m = /^([A-Za-z]|[Aa][A-Fa-f])\s*0*(\d{1,3})$/.exec(t);
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 48) return { row: m[1]!.toUpperCase(), column: Number(m[2]) };
-  m = /^r(\d{1,2})c(\d{1,2})$/i.exec(t);
-  if (m) return { row: rowLetters(m[1]!), column: Number(m[2]) };
-  return undefined;
-}
-
 function num(s: string | undefined): number | undefined {
   return s === undefined || s === '' ? undefined : Number(s);
 }
@@ -96,6 +72,13 @@ function folderPlate(rel: string): string | undefined {
   let last = parts.pop();
   if (last !== undefined && /^images?$/i.test(last)) last = parts.pop();
   return last;
+}
+
+/** A well numbered 1..N row by row (scanR, CQ1): 12 columns up to well 96, else 24. */
+function wellFromIndex(n: number): { row: string; column: number } {
+  const w = n - 1;
+  const cols = w >= 96 ? 24 : 12;
+  return { row: rowLetters(String(Math.floor(w / cols) + 1)), column: (w % cols) + 1 };
 }
 
 /** ImageXpress TimePoint_N / ZStep_N folders. */
@@ -216,19 +199,33 @@ export const PRESETS: Preset[] = [
     example: 'plate1--W00001--P00001--Z00000--T00000--DAPI.tif',
     re: /^(?<plate>.*?)--W(?<well>\d{5})--P(?<site>\d{5})--Z(?<z>\d{5})--T(?<t>\d{5})--(?<channel>[^.]+)\.tiff?$/,
     map: (g, rel) => {
-      // scanR numbers wells row by row; assume 24 columns above 96 wells, else 12
-      const w = Number(g.well) - 1;
-      const cols = w >= 96 ? 24 : 12;
       const plate = g.plate || folderPlate(rel);
       return {
         ...(plate ? { plate } : {}),
-        row: rowLetters(String(Math.floor(w / cols) + 1)),
-        column: (w % cols) + 1,
+        ...wellFromIndex(Number(g.well)),
         site: Number(g.site),
         z: Number(g.z),
         t: Number(g.t),
         channel: g.channel!,
         extra: { scanrWell: g.well! },
+      };
+    },
+  }),
+  regexPreset({
+    id: 'cq1',
+    name: 'Yokogawa CQ1 / CellVoyager CV1000',
+    example: 'W0001F0001T0001Z001C1.tif',
+    re: /^W(?<well>\d{4})F(?<site>\d{4})T(?<t>\d{4})Z(?<z>\d{3})C(?<channel>\d)\.tiff?$/,
+    map: (g, rel) => {
+      const plate = folderPlate(rel);
+      return {
+        ...(plate ? { plate } : {}),
+        ...wellFromIndex(Number(g.well)),
+        site: Number(g.site),
+        z: Number(g.z),
+        t: Number(g.t),
+        channel: `C${g.channel}`,
+        extra: { wellIndex: g.well! },
       };
     },
   }),
@@ -269,91 +266,6 @@ export const PLAIN: Preset = {
   example: 'image001.tif',
   parse: () => ({ channel: 'image' }),
 };
-
-/** Group names a custom pattern may use (CellProfiler's included), lower-cased, to our fields. */
-const GROUP_ALIASES: Record<string, keyof ParsedName | 'well' | 'col'> = {
-  plate: 'plate',
-  well: 'well',
-  wellrow: 'row',
-  row: 'row',
-  column: 'col',
-  col: 'col',
-  wellcolumn: 'col',
-  site: 'site',
-  field: 'site',
-  fov: 'site',
-  series: 'site',
-  channel: 'channel',
-  channelnumber: 'channel',
-  channelname: 'channel',
-  wavelength: 'channel',
-  z: 'z',
-  plane: 'z',
-  zstep: 'z',
-  slice: 'z',
-  t: 't',
-  time: 't',
-  timepoint: 't',
-  frame: 't',
-};
-
-/**
- * A preset from a user regular expression with named groups. CellProfiler's `(?P<Well>...)`
- * syntax is accepted. Recognised group names (any case): Plate, Well, Row, Column/Col, Site/Field,
- * Channel/ChannelNumber/Wavelength, Z/Plane, T/Time/Timepoint; others become extra metadata.
- * A pattern containing `/` is matched against the path relative to the scanned folder.
- * @throws UserError when the pattern is not a valid regular expression or has no named group.
- */
-export function customPreset(pattern: string): Preset {
-  const src = pattern.replace(/\(\?P</g, '(?<');
-  let re: RegExp;
-  try {
-    re = new RegExp(src);
-  } catch (err) {
-    throw new UserError(
-      `--pattern is not a valid regular expression: ${(err as Error).message}`,
-      'e.g. --pattern "(?<plate>[^_]+)_(?<well>[A-P][0-9]{2})_s(?<site>[0-9]+)_w(?<channel>[0-9])"',
-    );
-  }
-  if (!/\(\?<[A-Za-z_]\w*>/.test(src))
-    throw new UserError(
-      '--pattern has no named group, so it cannot say which part is the well, site or channel',
-      'name the parts, e.g. (?<well>[A-P][0-9]{2}) and (?<channel>[0-9])',
-    );
-  const onRel = src.includes('/');
-  return {
-    id: 'custom',
-    name: `Custom pattern ${pattern}`,
-    example: '',
-    parse(base, rel) {
-      const m = re.exec(onRel ? rel : base);
-      if (!m?.groups) return undefined;
-      const out: ParsedName = {};
-      const extra: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.groups)) {
-        if (v === undefined) continue;
-        const f = GROUP_ALIASES[k.toLowerCase()];
-        if (f === 'well') {
-          const w = parseWell(v);
-          if (w) {
-            out.row = w.row;
-            out.column = w.column;
-          } else extra[k] = v;
-        } else if (f === 'row') out.row = rowLetters(v);
-        else if (f === 'col') out.column = Number(v);
-        else if (f === 'site' || f === 'z' || f === 't') {
-          const n = Number(v);
-          if (Number.isFinite(n)) out[f] = n;
-          else extra[k] = v;
-        } else if (f === 'plate' || f === 'channel') out[f] = v;
-        else extra[k] = v;
-      }
-      if (out.channel === undefined) out.channel = 'image';
-      if (Object.keys(extra).length) out.extra = extra;
-      return out;
-    },
-  };
-}
 
 /** Every built-in preset (id and name), for menus. */
 export function listPresets(): { id: string; name: string; example: string }[] {

@@ -114,6 +114,13 @@ describe('scanFolder: vendor naming presets', () => {
       wells: ['A01', 'B01'],
     },
     {
+      id: 'cq1',
+      files: ['0001', '0014'].flatMap((w) => [1, 2].flatMap((s) => [1, 2].map((c) => `W${w}F000${s}T0001Z001C${c}.tif`))),
+      channels: ['C1', 'C2'],
+      sets: 4,
+      wells: ['A01', 'B02'],
+    },
+    {
       id: 'channel-suffix',
       files: ['ctrl_f1', 'ctrl_f2', 'drug_f1'].flatMap((s) => [`${s}_c1.tif`, `${s}_c2.tif`]),
       channels: ['c1', 'c2'],
