@@ -29,7 +29,8 @@ function readCsvSql(path: string, columns: readonly string[], text: readonly str
   const types = Object.entries(columnTypes(columns, text))
     .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
     .join(', ');
-  return `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = {${types}})`;
+  // a 4 MB read buffer (default 32 MB) keeps the export's memory small
+  return `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', buffer_size = 4194304, columns = {${types}})`;
 }
 
 export interface ExportOptions {
@@ -49,8 +50,9 @@ export async function exportTables(out: string, o: ExportOptions): Promise<strin
   if (!o.parquet && !o.duckdb) return [];
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const written: string[] = [];
-  // bounded memory: DuckDB spills to disk rather than grow with the data set
-  const db = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '64MB' });
+  // bounded memory: DuckDB spills to a temporary folder in OUT rather than grow with the data set
+  const spill = join(out, `.tmp-duckdb-${process.pid}`);
+  const db = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '64MB', temp_directory: spill });
   const con = await db.connect();
   try {
     await con.run('SET preserve_insertion_order = true');
@@ -60,7 +62,7 @@ export async function exportTables(out: string, o: ExportOptions): Promise<strin
       const tmp = tempPathFor(final);
       try {
         await con.run(
-          `COPY (SELECT * FROM ${readCsvSql(join(out, 'objects.csv'), objCols, o.text?.objects)}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * FROM ${readCsvSql(join(out, 'objects.csv'), objCols, o.text?.objects)}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)`,
         );
         await rename(tmp, final);
       } catch (err) {
@@ -79,7 +81,10 @@ export async function exportTables(out: string, o: ExportOptions): Promise<strin
           const src = join(out, `${name}.csv`);
           if (!cols || !existsSync(src)) continue;
           const text = o.text?.[name as keyof ExportOptions['columns']];
-          await con.run(`CREATE TABLE ${name} AS SELECT * FROM ${readCsvSql(src, cols, text)}`);
+          // objects from the Parquet just written (typed already, and cheaper to read than the CSV)
+          const pq = join(out, 'objects.parquet');
+          const from = name === 'objects' && written.includes(pq) ? `read_parquet(${sqlString(pq)})` : readCsvSql(src, cols, text);
+          await con.run(`CREATE TABLE ${name} AS SELECT * FROM ${from}`);
         }
         const img = o.columns.images ?? [];
         if (img.includes('Metadata_Well')) {
@@ -108,6 +113,7 @@ export async function exportTables(out: string, o: ExportOptions): Promise<strin
   } finally {
     con.closeSync();
     db.closeSync();
+    await rm(spill, { recursive: true, force: true });
   }
   return written;
 }
