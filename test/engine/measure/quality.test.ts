@@ -60,6 +60,20 @@ describe('measureImageQuality edge cases', () => {
     expect(measureImageQuality(p, { trueMax: 4095 }).ImageQuality_PercentSaturated).toBeCloseTo(1.5, 10);
   });
 
+  it('8-bit and float planes give the same scale-free metrics as the 16-bit original', () => {
+    const p16 = planeOf(golden.cases[0]!);
+    const f32: Plane = { ...p16, data: Float32Array.from(p16.data), bitDepth: 32 };
+    const u8: Plane = { ...p16, data: Uint8Array.from(p16.data, (v) => Math.round(v / 16)), bitDepth: 8 };
+    const a = measureImageQuality(p16);
+    const b = measureImageQuality(f32);
+    const c = measureImageQuality(u8);
+    for (const k of ['ImageQuality_PowerLogLogSlope', 'ImageQuality_EdgeSharpness', 'ImageQuality_MedianIntensity', 'ImageQuality_MADIntensity'])
+      expect(b[k], k).toBeCloseTo(a[k]!, 9);
+    expect(c.ImageQuality_EdgeSharpness!).toBeGreaterThan(0.8 * a.ImageQuality_EdgeSharpness!);
+    expect(c.ImageQuality_ObjectCount).toBe(a.ImageQuality_ObjectCount);
+    expect(Object.values(c).every((v) => !Number.isNaN(v))).toBe(true);
+  });
+
   it('does not modify the plane', () => {
     const p = planeOf(golden.cases[2]!);
     const before = p.data.slice();
