@@ -15,6 +15,7 @@ interface Options {
   pixelSize?: number;
   cellChannel?: string;
   expand?: number;
+  rescaleIntensity?: boolean;
   json?: boolean;
   progress?: boolean;
 }
@@ -54,6 +55,7 @@ async function action(inputs: string[], o: Options): Promise<void> {
     ...(o.pixelSize !== undefined ? { pixelSizeUm: o.pixelSize } : {}),
     ...(o.cellChannel !== undefined ? { cellChannel: o.cellChannel } : {}),
     ...(o.expand !== undefined ? { expandPx: o.expand } : {}),
+    rescaleIntensity: o.rescaleIntensity === true,
     onProgress: (p) => {
       if (o.progress !== false && p.label) process.stderr.write(`measure: ${p.done + 1}/${p.total} ${p.label}\n`);
     },
@@ -93,6 +95,7 @@ export function build(): Command {
     .option('--pixel-size <um>', 'µm per pixel (default: from the image metadata); adds _um/_um2 columns', positive('--pixel-size'))
     .option('--cell-channel <name>', 'grow cells from the nuclei into this channel (e.g. w2) and add Cells_ and Cytoplasm_ columns')
     .option('--expand <px>', 'without a cell channel: grow cells this many pixels around each nucleus', positive('--expand'))
+    .option('--rescale-intensity', "intensities on CellProfiler's 0..1 scale (divided by 255 or 65535) instead of raw values")
     .option('--json', 'print a JSON summary instead of a sentence')
     .option('--no-progress', 'no progress on stderr')
     .action(action);

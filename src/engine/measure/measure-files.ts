@@ -25,6 +25,8 @@ export interface MeasureFilesOptions extends LongWorkOptions {
   cellChannel?: string;
   /** Grow cells by this many pixels when there is no cell channel. */
   expandPx?: number;
+  /** Intensities on CellProfiler's 0..1 scale (divided by the container maximum). */
+  rescaleIntensity?: boolean;
 }
 
 export interface ImageSetFiles {
@@ -121,7 +123,7 @@ export async function measureFiles(paths: string[], o: MeasureFilesOptions): Pro
       }
       if (pixelSizeUm !== undefined) res.pixelSizeUm = pixelSizeUm;
       const objectName = o.objectName ?? 'Nuclei';
-      const mo = { objectName, ...(pixelSizeUm !== undefined ? { pixelSizeUm } : {}) };
+      const mo = { objectName, rescaleIntensity: o.rescaleIntensity === true, ...(pixelSizeUm !== undefined ? { pixelSizeUm } : {}) };
       let table = measureObjects(labels, channels, mo);
       if (o.cellChannel !== undefined || o.expandPx !== undefined) {
         const cellPlane = o.cellChannel !== undefined ? channels[channelLabel(o.cellChannel)] : undefined;

@@ -24,6 +24,12 @@ export interface MeasureObjectsOptions {
   mandersThreshold?: number;
   /** Haralick texture per channel (see ./texture.ts): false to skip; default scale 3 px, 256 grey levels. */
   texture?: boolean | { scale?: number; levels?: number };
+  /**
+   * Divide intensities by the container maximum (255 for 8-bit, 65535 for 16-bit data), as
+   * CellProfiler's NamesAndTypes does by default, so Intensity_ values equal CellProfiler's.
+   * Default false (raw pixel values). Texture is computed on the raw values either way.
+   */
+  rescaleIntensity?: boolean;
 }
 
 // skimage.measure.perimeter (4-neighbourhood) weights, indexed by the 3x3 code of border pixels.
@@ -40,6 +46,18 @@ const BORDER4 = 1; // pixel has a 4-neighbour outside its object (or is on the i
 /** Is pixel j a 4-border pixel of object l? */
 function isB(lab: Int32Array, flags: Uint8Array, l: number, j: number): boolean {
   return lab[j] === l && (flags[j]! & BORDER4) !== 0;
+}
+
+/** Channels divided by their container maximum (CellProfiler's 0..1 intensities). */
+function rescaled(channels: Record<string, Plane>): Record<string, Plane> {
+  const out: Record<string, Plane> = {};
+  for (const [name, p] of Object.entries(channels)) {
+    const max = p.data instanceof Uint8Array ? 255 : p.data instanceof Uint16Array ? 65535 : 1;
+    const data = new Float32Array(p.data.length);
+    for (let i = 0; i < data.length; i++) data[i] = p.data[i]! / max;
+    out[name] = { width: p.width, height: p.height, data, bitDepth: 32 };
+  }
+  return out;
 }
 
 /** For each object of `a`, the label of `b` it overlaps most (ties: lowest label; 0 = none). */
@@ -81,8 +99,7 @@ export function overlapParents(a: Labels, b: Labels, maxA: number): Int32Array {
  *
  * Output: {@link ObjectTable}, one row per label value present (increasing), `ObjectNumber` =
  * the label value. Coordinates in pixels, x = column, y = row, pixel centres at integers.
- * Intensities are raw pixel values (CellProfiler rescales to 0..1 by default; multiply by the
- * container maximum to compare).
+ * Intensities are raw pixel values unless `rescaleIntensity` (CellProfiler's default 0..1 scale).
  *
  * Shape (as `skimage.measure.regionprops` 0.19, the library CellProfiler 4 uses):
  * - AreaShape_Area: pixel count. Perimeter: `skimage.measure.perimeter(image, 4)` (weighted
@@ -121,8 +138,9 @@ export function overlapParents(a: Labels, b: Labels, maxA: number): Int32Array {
  * @see van der Walt et al., PeerJ 2:e453 (2014) (scikit-image); Stirling et al., BMC
  * Bioinformatics 22:433 (2021) (CellProfiler 4); Manders et al., J Microsc 169:375 (1993).
  */
-export function measureObjects(labels: Labels, channels: Record<string, Plane> = {}, opts: MeasureObjectsOptions = {}): ObjectTable {
+export function measureObjects(labels: Labels, channelsIn: Record<string, Plane> = {}, opts: MeasureObjectsOptions = {}): ObjectTable {
   const { width: w, height: h, data: lab } = labels;
+  const channels = opts.rescaleIntensity ? rescaled(channelsIn) : channelsIn;
   const names = Object.keys(channels);
   for (const name of names) {
     const p = channels[name]!;
@@ -334,7 +352,7 @@ export function measureObjects(labels: Labels, channels: Record<string, Plane> =
     const levels = Math.min(1024, Math.max(2, Math.round(tx.levels ?? 256)));
     for (const name of names) {
       const s = channelLabel(name);
-      const q = quantize(channels[name]!, levels);
+      const q = quantize(channelsIn[name]!, levels);
       textureInto(lab, w, h, q, levels, present, start, order, scale, (f, dir) => col(`Texture_${f}_${s}_${scale}_0${dir}_${levels}`));
     }
   }

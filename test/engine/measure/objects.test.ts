@@ -180,6 +180,18 @@ describe('measureObjects edge cases', () => {
     expect(tableColumn(tn, 'Parent_Cells')).toEqual([1, 2, 2]);
   });
 
+  it('rescaleIntensity divides intensities by the container maximum (CellProfiler scale) and leaves shape alone', () => {
+    const raw = measureObjects(labels, { DNA: plane(golden.dna) });
+    const cp = measureObjects(labels, { DNA: plane(golden.dna) }, { rescaleIntensity: true });
+    const a = tableColumn(raw, 'Intensity_MeanIntensity_DNA')!;
+    const b = tableColumn(cp, 'Intensity_MeanIntensity_DNA')!;
+    a.forEach((v, k) => {
+      expect(Math.abs(b[k]! - v / 65535) / (v / 65535)).toBeLessThan(1e-6);
+    });
+    expect(tableColumn(cp, 'AreaShape_Perimeter')).toEqual(tableColumn(raw, 'AreaShape_Perimeter'));
+    expect(tableColumn(cp, 'Texture_Contrast_DNA_3_00_256')).toEqual(tableColumn(raw, 'Texture_Contrast_DNA_3_00_256'));
+  });
+
   it('does not modify its inputs', () => {
     const before = labels.data.slice();
     measureObjects(labels, { DNA: plane(golden.dna) });

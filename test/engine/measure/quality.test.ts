@@ -67,7 +67,12 @@ describe('measureImageQuality edge cases', () => {
     const a = measureImageQuality(p16);
     const b = measureImageQuality(f32);
     const c = measureImageQuality(u8);
-    for (const k of ['ImageQuality_PowerLogLogSlope', 'ImageQuality_EdgeSharpness', 'ImageQuality_MedianIntensity', 'ImageQuality_MADIntensity'])
+    for (const k of [
+      'ImageQuality_PowerLogLogSlope',
+      'ImageQuality_EdgeSharpness',
+      'ImageQuality_MedianIntensity',
+      'ImageQuality_MADIntensity',
+    ])
       expect(b[k], k).toBeCloseTo(a[k]!, 9);
     expect(c.ImageQuality_EdgeSharpness!).toBeGreaterThan(0.8 * a.ImageQuality_EdgeSharpness!);
     expect(c.ImageQuality_ObjectCount).toBe(a.ImageQuality_ObjectCount);
