@@ -13,7 +13,13 @@ interface Options {
   out: string;
   json?: boolean;
   trueMax?: number;
+  rule: string[];
   progress?: boolean;
+}
+
+/** `--rule name=value`, collected into a list. */
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
 }
 
 function positiveInt(v: string): number {
@@ -43,14 +49,25 @@ async function action(inputs: string[], o: Options): Promise<void> {
   if (files.length === 0 && missing.length === 0) {
     throw new UserError(`no images found in ${inputs.join(', ')}`, 'give image files (.tif, .png, .jpg) or folders that hold them');
   }
-  const [{ qcFiles, qcTable }, { toCsv }, { writeFileAtomic }] = await Promise.all([
+  const [{ qcFiles, qcTable }, { toCsv }, { writeFileAtomic }, { DEFAULT_QC_THRESHOLDS }, { VERSION }] = await Promise.all([
     import('../engine/measure/qc-files.js'),
     import('../engine/measure/table.js'),
     import('../engine/io/atomic.js'),
+    import('../engine/measure/qc.js'),
+    import('../version.js'),
   ]);
+  const thresholds: Record<string, number> = { ...DEFAULT_QC_THRESHOLDS };
+  for (const r of o.rule) {
+    const m = /^([A-Za-z]+)=(-?[0-9.]+)$/.exec(r.trim());
+    if (!m || !(m[1]! in DEFAULT_QC_THRESHOLDS) || !Number.isFinite(Number(m[2]))) {
+      throw new UserError(`--rule ${r}: expected NAME=NUMBER`, `names: ${Object.keys(DEFAULT_QC_THRESHOLDS).join(', ')}`);
+    }
+    thresholds[m[1]!] = Number(m[2]);
+  }
   for (const m of missing) process.stderr.write(`scopepilot: ${m}: file or folder not found - check the path\n`);
   const tty = process.stderr.isTTY === true && o.progress !== false;
   const results = await qcFiles(files, {
+    thresholds,
     ...(o.trueMax !== undefined ? { trueMax: o.trueMax } : {}),
     onProgress: (p) => {
       if (o.progress === false) return;
@@ -60,6 +77,17 @@ async function action(inputs: string[], o: Options): Promise<void> {
   });
   const table = qcTable(results);
   await writeFileAtomic(join(out, 'qc.csv'), toCsv(table.columns, table.rows));
+  // the cut-offs used and every verdict, for the methods record
+  const record = {
+    tool: 'scopepilot qc',
+    version: VERSION,
+    created: new Date().toISOString(),
+    inputs,
+    trueMax: o.trueMax ?? 'from the data (2^bits - 1, at least 4095 for 16-bit files)',
+    thresholds,
+    images: results.map((r) => ({ file: r.path, level: r.level, reasons: r.reasons, verdicts: r.verdicts })),
+  };
+  await writeFileAtomic(join(out, 'qc.json'), `${JSON.stringify(record, null, 2)}\n`);
   const unreadable = results.filter((r) => r.error);
   if (o.json) {
     const doc = results.map((r) => ({ file: r.path, level: r.level, reasons: r.reasons, verdicts: r.verdicts, metrics: r.metrics }));
@@ -108,7 +136,7 @@ export function summary(
     lines.push('What to do:');
     for (const c of checks) lines.push(`  ${c}: ${WHAT_TO_DO[c] ?? 'see the messages above'}`);
   }
-  lines.push(`Every metric and verdict: ${csvPath}`);
+  lines.push(`Every metric and verdict: ${csvPath} (cut-offs used: qc.json)`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -118,6 +146,7 @@ export function build(): Command {
     .argument('<input...>', 'image files and/or folders of images (never written to)')
     .requiredOption('--out <dir>', 'output folder for qc.csv')
     .option('--true-max <value>', 'camera maximum for saturation (default: 4095 for 12-bit data, else the file maximum)', positiveInt)
+    .option('--rule <name=value>', 'change a cut-off, e.g. --rule blurZ=-1.8 --rule saturationFailPercent=0.5 (repeatable)', collect, [])
     .option('--json', 'print every verdict and metric as JSON instead of the summary')
     .option('--no-progress', 'no progress on stderr')
     .action(action);

@@ -72,6 +72,35 @@ describe('scopepilot qc', () => {
     process.exitCode = 0;
   });
 
+  it('--rule moves a cut-off, and qc.json records the cut-offs used', async () => {
+    const out = join(root, 'out-rule');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await build().parseAsync([
+        'node',
+        'qc',
+        join(inDir, 'Plate1_C02_s1_w1.tif'),
+        '--out',
+        out,
+        '--rule',
+        'emptySignalToNoise=1',
+        '--no-progress',
+      ]);
+      await expect(build().parseAsync(['node', 'qc', inDir, '--out', out, '--rule', 'nonsense=3'])).rejects.toThrow(
+        /--rule nonsense=3: expected NAME=NUMBER/,
+      );
+    } finally {
+      write.mockRestore();
+      err.mockRestore();
+    }
+    const rec = JSON.parse(readFileSync(join(out, 'qc.json'), 'utf8'));
+    expect(rec.thresholds.emptySignalToNoise).toBe(1);
+    expect(rec.thresholds.blurZ).toBe(-2);
+    expect(rec.images[0].reasons).not.toMatch(/empty/);
+    process.exitCode = 0;
+  });
+
   it('summary names each problem file with its reasons and advice', () => {
     const text = summary(
       [
