@@ -236,7 +236,10 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
 
   const script = workerScript();
   const lanes = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length || 1));
-  const threads = script && !o.deps ? lanes - 1 : 0;
+  // every lane is a worker thread (the main thread only hands out jobs and records results, so
+  // its memory stays small and is not added to the merge's); in-process when there is no worker
+  // script (tests) or functions are injected
+  const threads = script && !o.deps ? lanes : 0;
   const pool: Worker[] = [];
   const workerLanes: Promise<void>[] = [];
   for (let w = 0; w < threads; w++) {
@@ -268,6 +271,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     );
   }
   const mainLane = (async () => {
+    if (threads > 0) return;
     for (let job = take(); job; job = take()) finish(await runJob(job, ctx, o.deps));
   })();
   try {
