@@ -161,9 +161,18 @@ export default async function runBench(ctx) {
     mem[n] = r;
   }
   const ratio = mem[2000].rssMB / mem[200].rssMB;
+  const phases = (n) => {
+    try {
+      const p = JSON.parse(readFileSync(join(base, `out-tiles${n}`, 'run.json'), 'utf8')).peakRssMb;
+      return `image sets ${p.images} MB, after tables and exports ${p.end} MB`;
+    } catch {
+      return '-';
+    }
+  };
   console.log(
     `\n### memory (160x160 tiles, 2 workers)\n\n200 image sets: peak RSS ${fmt(mem[200].rssMB, 0)} MB (${fmt(mem[200].wallS, 1)} s); 2,000 image sets: ${fmt(mem[2000].rssMB, 0)} MB (exit ${mem[2000].status}, ${fmt(mem[2000].wallS, 1)} s) -> ${fmt(ratio)}x (target <= 1.2x)`,
   );
+  console.log(`(peak by phase, main process: 200 -> ${phases(200)}; 2,000 -> ${phases(2000)})`);
   report.memory = { rss200: mem[200].rssMB, rss2000: mem[2000].rssMB, ratio, wall200: mem[200].wallS, wall2000: mem[2000].wallS };
 
   // 3. overhead: the 1-worker run above vs pure compute (processImageSet on the same 200 image
