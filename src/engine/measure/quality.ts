@@ -9,7 +9,7 @@ import { countComponents, robustOtsu } from './robust-threshold.js';
 import { powerLogLogSlope } from './spectrum.js';
 
 export interface ImageQualityOptions {
-  /** True maximum of the camera (4095 for 12-bit data in 16-bit files). Default: 2^bitDepth - 1 for integer data. */
+  /** True maximum of the camera (4095 for 12-bit data in 16-bit files). Default: inferred from the data ({@link inferCeiling}). */
   trueMax?: number;
   /** Number of objects found in the image, when segmentation has run. Default: estimated (see ImageQuality_ObjectCount). */
   objectCount?: number;
@@ -21,6 +21,16 @@ export interface ImageQualityOptions {
 const MIN_OBJECT_AREA = 16;
 /** A foreground pixel is "very bright" (debris) above background + this x the typical foreground contrast. */
 const DEBRIS_FACTOR = 3;
+
+/**
+ * The camera maximum when it is not given: the smallest 2^b - 1 (b = 8, 10, 12, 14, 16) at or above
+ * the image maximum, within the plane's bit depth: 12-bit cameras write 16-bit files whose values
+ * stop at 4095, and saturation must be counted there, not at 65535.
+ */
+export function inferCeiling(max: number, bitDepth: number): number {
+  for (const b of [8, 10, 12, 14, 16]) if (b <= bitDepth && max <= 2 ** b - 1) return 2 ** b - 1;
+  return 2 ** bitDepth - 1;
+}
 
 function containerMax(plane: Plane): number {
   if (plane.data instanceof Uint8Array) return 255;
@@ -63,19 +73,16 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   const n = w * h;
   const scale = Math.max(2, Math.round(opts.scale ?? 20));
   const isInt = !(data instanceof Float32Array);
-  const ceiling = opts.trueMax ?? (isInt ? 2 ** plane.bitDepth - 1 : Number.NaN);
   const cmax = containerMax(plane);
 
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   let nLo = 0;
   let nHi = 0;
-  let nSat = 0;
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const v = data[i]!;
     sum += v;
-    if (v >= ceiling) nSat++;
     if (v < lo) {
       lo = v;
       nLo = 1;
@@ -93,6 +100,13 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   }
   const variance = ss / n;
   const hist = isInt ? intHistogram(data as Uint8Array | Uint16Array) : undefined;
+  const ceiling = opts.trueMax ?? (isInt ? inferCeiling(hi, plane.bitDepth) : Number.NaN);
+  let nSat = 0;
+  if (hist) {
+    for (let b = Math.max(0, Math.ceil(ceiling - hist.lo)); b < hist.counts.length; b++) nSat += hist.counts[b]!;
+  } else if (Number.isFinite(ceiling)) {
+    for (let i = 0; i < n; i++) if (data[i]! >= ceiling) nSat++;
+  }
   let med: number;
   let madAll: number;
   if (hist) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeQuality, qcReasons, worstLevel } from '../../../src/engine/measure/qc.js';
-import { measureImageQuality } from '../../../src/engine/measure/quality.js';
+import { inferCeiling, measureImageQuality } from '../../../src/engine/measure/quality.js';
 import { powerLogLogSlope } from '../../../src/engine/measure/spectrum.js';
 import type { Plane } from '../../../src/engine/types.js';
 
@@ -56,8 +56,13 @@ describe('measureImageQuality edge cases', () => {
     for (let i = 0; i < data.length; i++) data[i] = 100 + (i % 97);
     for (let i = 0; i < 150; i++) data[i * 7] = 4095;
     const p: Plane = { width: 100, height: 100, data, bitDepth: 16 };
-    expect(measureImageQuality(p).ImageQuality_PercentSaturated).toBe(0);
     expect(measureImageQuality(p, { trueMax: 4095 }).ImageQuality_PercentSaturated).toBeCloseTo(1.5, 10);
+    // not given: inferred from the data (values stop at 4095: a 12-bit camera)
+    expect(measureImageQuality(p).ImageQuality_PercentSaturated).toBeCloseTo(1.5, 10);
+    expect(measureImageQuality(p, { trueMax: 65535 }).ImageQuality_PercentSaturated).toBe(0);
+    expect(inferCeiling(4095, 16)).toBe(4095);
+    expect(inferCeiling(5000, 16)).toBe(16383);
+    expect(inferCeiling(200, 8)).toBe(255);
   });
 
   it('8-bit and float planes give the same scale-free metrics as the 16-bit original', () => {
