@@ -61,7 +61,9 @@ function containerMax(plane: Plane): number {
  * - ImageQuality_EdgeSharpness: mean gradient on object edges / contrast (~ 1 / edge width in px).
  * - ImageQuality_DebrisFraction: fraction of foreground pixels brighter than background + 3 x the
  *   contrast of the brighter objects (90th percentile of the foreground), or than 95% of the true
- *   maximum when that is lower (but at least 2 x that contrast): very bright specks, dust, precipitate.
+ *   maximum when that is lower (but at least 2 x that contrast): very bright specks, dust,
+ *   precipitate. 0 when the very bright pixels form more than max(3, 20% of the objects) separate
+ *   spots (an overexposed field, judged by the saturation rules, not debris).
  * - ImageQuality_ObjectCount: `objectCount` when given; else foreground components (8-connected,
  *   >= 16 px) as a rough estimate. ImageQuality_BitDepth: the plane's significant bits.
  * Constant images give 0 for focus and slope metrics and NaN where a ratio is undefined.
@@ -162,11 +164,14 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   let fgP90: number;
   let bgMed: number;
   let bgMad: number;
-  const k90 = Math.max(0, Math.floor(0.9 * (nFg - 1)));
+  // The 90th percentile of the unsaturated foreground: saturated debris cannot raise it.
   if (hist) {
     const tb = Math.min(hist.counts.length - 1, Math.floor(t - hist.lo));
     fgMed = histMedian(hist.counts, hist.lo, tb + 1);
-    fgP90 = histKth(hist.counts, hist.lo, tb + 1, hist.counts.length - 1, k90);
+    const top = Math.min(hist.counts.length - 1, Number.isFinite(ceiling) ? Math.ceil(ceiling - hist.lo) - 1 : hist.counts.length - 1);
+    let nUnsat = 0;
+    for (let b = tb + 1; b <= top; b++) nUnsat += hist.counts[b]!;
+    fgP90 = nUnsat > 0 ? histKth(hist.counts, hist.lo, tb + 1, top, Math.floor(0.9 * (nUnsat - 1))) : fgMed;
     bgMed = histMedian(hist.counts, hist.lo, 0, tb);
     bgMad = histMedianAbsDev(hist.counts, hist.lo, bgMed, 0, tb);
   } else {
@@ -177,22 +182,26 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
       else bgVals[b++] = data[i]!;
     }
     fgMed = medianInPlace(fgVals);
-    fgP90 = nFg > 0 ? selectInPlace(fgVals, k90) : Number.NaN;
+    const unsat = Number.isFinite(ceiling) ? fgVals.filter((v) => v < ceiling) : fgVals;
+    fgP90 = unsat.length > 0 ? selectInPlace(unsat, Math.floor(0.9 * (unsat.length - 1))) : fgMed;
     bgMed = medianInPlace(bgVals);
     for (let i = 0; i < bgVals.length; i++) bgVals[i] = Math.abs(bgVals[i]! - bgMed);
     bgMad = medianInPlace(bgVals);
   }
   const contrast = fgMed - bgMed;
-  // Very bright: 3x the contrast of the brighter objects (90th percentile of the foreground, so
-  // that bright mitotic nuclei and the lit side of an unevenly lit field stay under it), but never
+  // Very bright: 3x the contrast of the brighter objects (90th percentile of the unsaturated
+  // foreground, so bright mitotic nuclei and the lit side of an unevenly lit field stay under it), but never
   // beyond 95% of the camera range (debris is often saturated) and never below 2x that contrast.
   const bright = Math.max(fgP90 - bgMed, contrast);
   const cap = Number.isFinite(ceiling) ? bgMed + 0.95 * (ceiling - bgMed) : Number.POSITIVE_INFINITY;
   const debrisLevel = Math.max(bgMed + 2 * bright, Math.min(bgMed + DEBRIS_FACTOR * bright, cap));
   let nDebris = 0;
   for (let i = 0; i < n; i++) if (data[i]! > debrisLevel) nDebris++;
-
   const objects = opts.objectCount ?? split.objects ?? countComponents(data, w, h, t, MIN_OBJECT_AREA);
+  // Debris is a few bright things; when very bright pixels sit in many objects the whole field is
+  // overexposed (the saturation check's business), not dirty.
+  if (nDebris > 0 && countComponents(data, w, h, debrisLevel, 1) > Math.max(3, 0.2 * objects)) nDebris = 0;
+
   return {
     ...m,
     ImageQuality_ThresholdOtsu: t,
