@@ -193,6 +193,7 @@ export interface TableCounts {
 export async function writeResultTables(out: string, index: CheckpointIndex, o: TableOptions = {}): Promise<TableCounts> {
   const cols = await scanColumns(index);
   const dataset = o.judgeQuality ? datasetChecks(cols.qcRows, o.judgeQuality) : undefined;
+  cols.qcRows = []; // not needed any more: free it before the rows are written
   // plate-map columns that repeat a standard one (condition -> Metadata_Condition) are left out;
   // names are unique ignoring case (DuckDB, spreadsheets)
   const taken = new Set(cols.meta.map(([, n]) => n.toLowerCase()));
