@@ -94,9 +94,9 @@ export async function writeSlurmScript(recipePath: string, o: SlurmOptions): Pro
   const array = [
     ...header('scopepilot-run', join(logs, 'run-%A_%a.log'), opt),
     `#SBATCH --array=1-${tasks}`,
-    '# One shard per array task. Resubmit a failed task alone: sbatch --array=I run-array.sbatch',
+    '# One shard per array task (progress lines in its log). Resubmit a failed task alone: sbatch --array=I run-array.sbatch',
     'set -euo pipefail',
-    `exec ${cmd} run ${q(recipe)} --out ${q(out)} --shard "\${SLURM_ARRAY_TASK_ID}/${tasks}" --workers "\${SLURM_CPUS_PER_TASK:-1}" --no-progress`,
+    `exec ${cmd} run ${q(recipe)} --out ${q(out)} --shard "\${SLURM_ARRAY_TASK_ID}/${tasks}" --workers "\${SLURM_CPUS_PER_TASK:-1}"`,
     '',
   ].join('\n');
   const merge = [
