@@ -123,5 +123,7 @@ describe.skipIf(!hasSharedData || !existsSync(CLI) || !slurmUp)('on a real SLURM
     ]);
     for (const t of ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv', 'objects.parquet'])
       expect((await readFile(join(cluster, t))).equals(await readFile(join(work, 'single', t))), t).toBe(true);
+    // plain progress lines in the task's log
+    expect(await readFile(join(cluster, 'slurm', 'logs', `run-${m![1]}_1.log`), 'utf8')).toMatch(/run 1\/2: 2\/2 \(100%\)/);
   });
 });
