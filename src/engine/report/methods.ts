@@ -88,7 +88,7 @@ export function renderMethodsMarkdown(r: MethodsRecord): string {
     L.push('### Other decisions', '');
     for (const x of r.decisions)
       L.push(
-        `- ${x.label ?? `${x.step}.${x.field}`}: ${String(x.value)} (${x.changed ? 'changed' : 'recommended'}${x.why ? `; ${x.why}` : ''})`,
+        `- ${x.step}: ${x.label ?? x.field}: ${String(x.value)} (${x.changed ? 'changed' : 'recommended'}${x.why ? `; ${x.why}` : ''})`,
       );
     L.push('');
   }

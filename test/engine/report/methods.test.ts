@@ -42,7 +42,7 @@ describe('writeMethods', () => {
     expect(sm).toMatchObject({ value: 2, source: 'changed', recommended: 'auto', why: 'noisy camera' });
     expect(md).toMatch(/Smoothing \(`stages.preprocess.smoothing`\) \| 2 \| changed \(recommended: auto\) \| noisy camera/);
     // a decision without a recipe parameter is still reported
-    expect(md).toContain('Run now or on the cluster: run-now');
+    expect(md).toContain('- run: Run now or on the cluster: run-now');
   });
 
   it('has every checklist item, marked done / to do / n/a with evidence', async () => {
