@@ -38,13 +38,35 @@ def rps_slope(img):
     return float(np.polyfit(x, y, 1)[0])
 
 
+def local_focus(pixel, scale=20):
+    shape = pixel.shape
+    i, j = np.mgrid[0:shape[0], 0:shape[1]].astype(float)
+    m, n = (np.array(shape) + scale - 1) // scale
+    grid = (i * m / shape[0]).astype(int) * n + (j * n / shape[1]).astype(int) + 1
+    rng = np.arange(1, m * n + 1)
+    means = ndi.mean(pixel, grid, rng)
+    var = ndi.mean((pixel - np.concatenate([[0], means])[grid]) ** 2, grid, rng)
+    means[means == 0] = 1
+    nv = var / means
+    return float(np.var(nv) / np.median(nv))
+
+
+def haralick_correlation(img, scale=20, levels=8):
+    f = img.astype(float)
+    q = np.minimum(levels - 1, np.floor((f - f.min()) * levels / (f.max() - f.min()))).astype(int)
+    P = np.zeros((levels, levels))
+    np.add.at(P, (q[:, :-scale].ravel(), q[:, scale:].ravel()), 1)
+    P /= P.sum()
+    ii, jj = np.mgrid[0:levels, 0:levels]
+    mx, my = (ii * P).sum(), (jj * P).sum()
+    return float(((ii - mx) * (jj - my) * P).sum() / np.sqrt(((ii - mx) ** 2 * P).sum() * ((jj - my) ** 2 * P).sum()))
+
+
 def quality(img):
     f = img.astype(float) / 65535
     out = {'FocusScore': float(f.var() / f.mean())}
-    h, w = img.shape
-    s = 20
-    tiles = [f[y:y + s, x:x + s] for y in range(0, h, s) for x in range(0, w, s)]
-    out['LocalFocusScore'] = float(np.mean([t.var() / t.mean() for t in tiles if t.mean() > 0]))
+    out['LocalFocusScore'] = local_focus(f)
+    out['Correlation'] = haralick_correlation(img)
     out['PowerLogLogSlope'] = rps_slope(img)
     out['PercentMaximal'] = float(100 * np.mean(img == img.max()))
     out['PercentMinimal'] = float(100 * np.mean(img == img.min()))

@@ -119,12 +119,14 @@ export default async function measureBench(ctx) {
   console.log(
     `  AreaShape_MaxFeretDiameter       by definition: hull of pixel centres (CellProfiler); skimage's is up to ${feretDiff.toFixed(2)} px larger`,
   );
-  let slope = 0;
-  let focus = 0;
+  const worstQ = { PowerLogLogSlope: 0, FocusScore: 0, LocalFocusScore: 0, Correlation: 0 };
   ours.forEach((o, i) => {
-    slope = Math.max(slope, Math.abs(o.q.ImageQuality_PowerLogLogSlope - ref[i].quality.PowerLogLogSlope));
-    focus = Math.max(focus, Math.abs(o.q.ImageQuality_FocusScore - ref[i].quality.FocusScore) / ref[i].quality.FocusScore);
+    for (const k of Object.keys(worstQ)) {
+      const a = o.q[`ImageQuality_${k}`];
+      const b = ref[i].quality[k];
+      worstQ[k] = Math.max(worstQ[k], Math.abs(a - b) / Math.max(1e-12, Math.abs(b)));
+    }
   });
-  console.log(`  ImageQuality_PowerLogLogSlope    ${slope.toExponential(1)} (absolute; CellProfiler's rps formula in numpy)`);
-  console.log(`  ImageQuality_FocusScore          ${focus.toExponential(1)}`);
+  for (const [k, v] of Object.entries(worstQ))
+    console.log(`  ${`ImageQuality_${k}`.padEnd(32)} ${v.toExponential(1)} (CellProfiler formula re-typed in numpy)`);
 }

@@ -43,10 +43,11 @@ function containerMax(plane: Plane): number {
  * LocalFocusScore, which use CellProfiler's 0..1 scaling (value / container maximum) so that
  * published cut-offs apply. Keys:
  * - ImageQuality_FocusScore: variance / mean of the whole image (CellProfiler "normalized variance").
- * - ImageQuality_LocalFocusScore: mean of the normalized variance of `scale` x `scale` tiles.
+ * - ImageQuality_LocalFocusScore: variance / median of the tiles' normalized variances (tiles of
+ *   about `scale` px; CellProfiler's definition, see localFocus).
  * - ImageQuality_PowerLogLogSlope: see {@link powerLogLogSlope} (more negative = blurrier).
- * - ImageQuality_Correlation: Pearson correlation of pixel pairs `scale` px apart (x and y averaged;
- *   Haralick correlation without grey-level binning). Rises with blur.
+ * - ImageQuality_Correlation: Haralick correlation of pixel pairs `scale` px apart horizontally,
+ *   8 grey levels (CellProfiler's). Rises with blur.
  * - ImageQuality_PercentMaximal / PercentMinimal: % of pixels equal to the image max / min.
  * - ImageQuality_PercentSaturated: % of pixels >= the true maximum (`trueMax`).
  * - ImageQuality_{Mean,Std,MAD,Median,Min,Max,Total}Intensity; ImageQuality_ThresholdOtsu.
@@ -214,91 +215,96 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   };
 }
 
-/** Mean over `scale`-px tiles of variance / mean (0..1 scaled as CellProfiler). */
+/**
+ * CellProfiler's LocalFocusScore: the image is cut into ceil(H/scale) x ceil(W/scale) tiles (tile of
+ * pixel (x, y): floor(y * rows / H), floor(x * cols / W)); each tile's normalized variance
+ * (variance / mean, 0..1 data, mean 0 counted as 1) is taken; the score is their variance divided
+ * by their median (0 when the median is 0).
+ */
 function localFocus(data: ArrayLike<number>, w: number, h: number, scale: number, cmax: number): number {
-  const tx = Math.ceil(w / scale);
-  const ty = Math.ceil(h / scale);
+  const ty = Math.floor((h + scale - 1) / scale);
+  const tx = Math.floor((w + scale - 1) / scale);
+  const colOf = new Int32Array(w);
+  for (let x = 0; x < w; x++) colOf[x] = Math.floor((x * tx) / w);
   const s = new Float64Array(tx * ty);
   const s2 = new Float64Array(tx * ty);
   const c = new Float64Array(tx * ty);
   for (let y = 0; y < h; y++) {
-    const ro = ((y / scale) | 0) * tx;
+    const ro = Math.floor((y * ty) / h) * tx;
     const o = y * w;
-    for (let t = 0; t < tx; t++) {
-      const x1 = Math.min(w, (t + 1) * scale);
-      let a = 0;
-      let a2 = 0;
-      for (let x = t * scale; x < x1; x++) {
-        const v = data[o + x]!;
-        a += v;
-        a2 += v * v;
-      }
-      s[ro + t]! += a;
-      s2[ro + t]! += a2;
-      c[ro + t]! += x1 - t * scale;
+    for (let x = 0; x < w; x++) {
+      const k = ro + colOf[x]!;
+      const v = data[o + x]! / cmax;
+      s[k]! += v;
+      s2[k]! += v * v;
+      c[k]!++;
     }
   }
-  let total = 0;
+  const nv = new Float64Array(tx * ty);
+  let mean = 0;
   for (let k = 0; k < tx * ty; k++) {
-    const mu = s[k]! / c[k]! / cmax;
-    if (mu > 0) total += Math.max(0, s2[k]! / c[k]! / (cmax * cmax) - mu * mu) / mu;
+    const mu = c[k]! > 0 ? s[k]! / c[k]! : 0;
+    const variance = c[k]! > 0 ? Math.max(0, s2[k]! / c[k]! - mu * mu) : 0;
+    nv[k] = variance / (mu === 0 ? 1 : mu);
+    mean += nv[k]!;
   }
-  return total / (tx * ty);
+  mean /= tx * ty;
+  let v = 0;
+  for (let k = 0; k < tx * ty; k++) v += (nv[k]! - mean) ** 2;
+  v /= tx * ty;
+  const med = medianInPlace(nv);
+  return med > 0 ? v / med : 0;
 }
 
-/** Pearson correlation of pixel pairs `d` apart horizontally and vertically (one pass), averaged. */
+/**
+ * CellProfiler's image Correlation: Haralick correlation (H3) of the grey-level co-occurrence of
+ * pixels `d` apart horizontally, on the image scaled to 8 grey levels between its min and max.
+ * @see Haralick et al., IEEE Trans. Syst. Man Cybern. 3:610 (1973)
+ */
 function offsetCorrelation(data: ArrayLike<number>, w: number, h: number, d: number): number {
-  // horizontal pairs (x, x+d) and vertical pairs (y, y+d)
-  let hn = 0;
-  let ha = 0;
-  let hb = 0;
-  let haa = 0;
-  let hbb = 0;
-  let hab = 0;
-  let vn = 0;
-  let va = 0;
-  let vb = 0;
-  let vaa = 0;
-  let vbb = 0;
-  let vab = 0;
+  const L = 8;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < w * h; i++) {
+    const v = data[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo) || d >= w) return Number.NaN;
+  const range = hi - lo;
+  const P = new Float64Array(L * L);
+  let n = 0;
   for (let y = 0; y < h; y++) {
     const o = y * w;
     for (let x = 0; x + d < w; x++) {
-      const a = data[o + x]!;
-      const b = data[o + x + d]!;
-      ha += a;
-      hb += b;
-      haa += a * a;
-      hbb += b * b;
-      hab += a * b;
-    }
-    if (w > d) hn += w - d;
-    if (y + d < h) {
-      const o2 = (y + d) * w;
-      for (let x = 0; x < w; x++) {
-        const a = data[o + x]!;
-        const b = data[o2 + x]!;
-        va += a;
-        vb += b;
-        vaa += a * a;
-        vbb += b * b;
-        vab += a * b;
-      }
-      vn += w;
+      // multiply, then divide (as numpy), so values on a level boundary round the same way
+      const a = Math.min(L - 1, Math.floor(((data[o + x]! - lo) * L) / range));
+      const b = Math.min(L - 1, Math.floor(((data[o + x + d]! - lo) * L) / range));
+      P[a * L + b]!++;
+      n++;
     }
   }
-  const corr = (n: number, sa: number, sb: number, saa: number, sbb: number, sab: number): number => {
-    if (n < 2) return Number.NaN;
-    const cov = sab / n - (sa / n) * (sb / n);
-    const xa = saa / n - (sa / n) ** 2;
-    const xb = sbb / n - (sb / n) ** 2;
-    return xa > 0 && xb > 0 ? cov / Math.sqrt(xa * xb) : Number.NaN;
-  };
-  const cx = corr(hn, ha, hb, haa, hbb, hab);
-  const cy = corr(vn, va, vb, vaa, vbb, vab);
-  if (Number.isNaN(cx)) return cy;
-  if (Number.isNaN(cy)) return cx;
-  return (cx + cy) / 2;
+  let mx = 0;
+  let my = 0;
+  for (let a = 0; a < L; a++) {
+    for (let b = 0; b < L; b++) {
+      const p = P[a * L + b]! / n;
+      mx += a * p;
+      my += b * p;
+    }
+  }
+  let vx = 0;
+  let vy = 0;
+  let cov = 0;
+  for (let a = 0; a < L; a++) {
+    for (let b = 0; b < L; b++) {
+      const p = P[a * L + b]! / n;
+      vx += (a - mx) ** 2 * p;
+      vy += (b - my) ** 2 * p;
+      cov += (a - mx) * (b - my) * p;
+    }
+  }
+  return vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : Number.NaN;
 }
 
 /**

@@ -33,8 +33,9 @@ export function quantize(plane: Plane, levels: number): Uint8Array | Uint16Array
   }
   const out = levels <= 256 ? new Uint8Array(d.length) : new Uint16Array(d.length);
   if (!(hi > lo)) return out;
-  const f = (levels - 1) / (hi - lo);
-  for (let i = 0; i < d.length; i++) out[i] = Math.floor((d[i]! - lo) * f);
+  const range = hi - lo;
+  const top = levels - 1;
+  for (let i = 0; i < d.length; i++) out[i] = Math.floor(((d[i]! - lo) * top) / range);
   return out;
 }
 

@@ -24,6 +24,8 @@ describe('measureImageQuality vs CellProfiler formulas (numpy, test/golden/measu
       const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-12, Math.abs(b));
       expect(Math.abs(m.ImageQuality_PowerLogLogSlope! - c.PowerLogLogSlope!)).toBeLessThan(1e-9);
       expect(rel(m.ImageQuality_FocusScore!, c.FocusScore!)).toBeLessThan(1e-9);
+      expect(rel(m.ImageQuality_LocalFocusScore!, c.LocalFocusScore!)).toBeLessThan(1e-6);
+      expect(Math.abs(m.ImageQuality_Correlation! - c.Correlation!)).toBeLessThan(1e-9);
       expect(rel(m.ImageQuality_PercentMaximal!, c.PercentMaximal!)).toBeLessThan(1e-12);
       expect(rel(m.ImageQuality_PercentMinimal!, c.PercentMinimal!)).toBeLessThan(1e-12);
       expect(m.ImageQuality_MADIntensity).toBe(c.MADIntensity);

@@ -3,7 +3,8 @@
 Run with Debian's python: /usr/bin/python3 test/golden/measure/make_quality_golden.py
 The power-spectrum slope follows CellProfiler 4 MeasureImageQuality + centrosome's
 radial_power_spectrum.rps (re-typed here, numpy FFT); FocusScore is CellProfiler's normalized
-variance on 0..1-scaled data.
+variance on 0..1-scaled data; LocalFocusScore and Correlation as CellProfiler's test
+(test_measureimagequality.py: var / median of tile normalized variances) and Haralick H3 (8 levels).
 """
 import base64
 import json
@@ -44,6 +45,38 @@ def slope(pixels):
     return 0.0
 
 
+def local_focus(img, scale=20):
+    """CellProfiler MeasureImageQuality LocalFocusScore: var / median of tile normalized variances."""
+    pixel = img.astype(float) / 65535
+    shape = pixel.shape
+    i, j = np.mgrid[0:shape[0], 0:shape[1]].astype(float)
+    m, n = (np.array(shape) + scale - 1) // scale
+    i = (i * float(m) / float(shape[0])).astype(int)
+    j = (j * float(n) / float(shape[1])).astype(int)
+    grid = i * n + j + 1
+    grid_range = np.arange(1, m * n + 1, dtype=np.int32)
+    local_means = ndi.mean(pixel, grid, grid_range)
+    local_sq = (pixel - np.concatenate([[0], local_means])[grid]) ** 2
+    local_vars = ndi.mean(local_sq, grid, grid_range)
+    local_means[local_means == 0] = 1
+    nv = local_vars / local_means
+    return float(np.var(nv) / np.median(nv)) if np.median(nv) > 0 else 0.0
+
+
+def haralick_correlation(img, scale=20, levels=8):
+    """Haralick H3 of horizontal pairs `scale` apart, image scaled to 8 levels over min..max."""
+    f = img.astype(float)
+    q = np.minimum(levels - 1, np.floor((f - f.min()) * levels / (f.max() - f.min()))).astype(int)
+    a, b = q[:, :-scale].ravel(), q[:, scale:].ravel()
+    P = np.zeros((levels, levels))
+    np.add.at(P, (a, b), 1)
+    P /= P.sum()
+    ii, jj = np.mgrid[0:levels, 0:levels]
+    mx, my = (ii * P).sum(), (jj * P).sum()
+    vx, vy = ((ii - mx) ** 2 * P).sum(), ((jj - my) ** 2 * P).sum()
+    return float(((ii - mx) * (jj - my) * P).sum() / np.sqrt(vx * vy))
+
+
 def make(h, w, sigma, seed):
     rng = np.random.default_rng(seed)
     img = np.zeros((h, w))
@@ -68,6 +101,8 @@ def main(out):
             'pixels_u16le_base64': base64.b64encode(img.astype('<u2').tobytes()).decode('ascii'),
             'PowerLogLogSlope': slope(img.astype(float)),
             'FocusScore': float(f.var() / f.mean()),
+            'LocalFocusScore': local_focus(img),
+            'Correlation': haralick_correlation(img),
             'PercentMaximal': float(100 * np.mean(img == img.max())),
             'PercentMinimal': float(100 * np.mean(img == img.min())),
             'MADIntensity': float(np.median(np.abs(img - np.median(img)))),
