@@ -28,6 +28,9 @@ export interface RunFacts {
   imagesAnalysed?: number;
   /** Every image set of the run (rows of images.csv, whatever their status). */
   imageSetsTotal?: number;
+  /** Distinct plates and wells (plate/well pairs) in images.csv. */
+  plates?: string[];
+  wells?: number;
   /** Image sets excluded at QC or by the user, with the reason. */
   excluded: { id: string; reason: string }[];
   /** Image sets that failed (failures.csv). */
@@ -98,6 +101,10 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
   if (img) {
     const status = findColumn(img, 'Image_Status', 'Status');
     facts.imageSetsTotal = img.rows.length;
+    const pc = findColumn(img, 'Metadata_Plate');
+    const wc = findColumn(img, 'Metadata_Well');
+    if (pc >= 0) facts.plates = [...new Set(img.rows.map((r) => cellAt(r, pc)).filter(Boolean))].sort();
+    if (wc >= 0) facts.wells = new Set(img.rows.map((r) => `${cellAt(r, pc)}/${cellAt(r, wc)}`)).size;
     facts.imagesAnalysed = status >= 0 ? img.rows.filter((r) => cellAt(r, status) === 'ok').length : img.rows.length;
     const cnt = img.columns.findIndex((c) => /^Count_Nuclei$/i.test(c));
     const anyCount = cnt >= 0 ? cnt : img.columns.findIndex((c) => /^Count_/.test(c));

@@ -66,6 +66,8 @@ export interface MethodsRecord {
   /** When the run started/finished (from run.json only; absent otherwise). */
   date?: { startedAt?: string; finishedAt?: string };
   data: {
+    /** The folder analysed (as in recipe.json). */
+    root: string;
     pattern?: string;
     preset?: string;
     plateMap?: string;
@@ -75,6 +77,7 @@ export interface MethodsRecord {
     bitDepth?: number;
     imageSets?: number;
     plates?: string[];
+    wells?: number;
     conditions?: string[];
     /** REMBI-style metadata given by the user or a facility template (id -> value). */
     metadata: Record<string, string>;
@@ -251,7 +254,7 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   const versions = complete ? rv : { ...input.environment, ...rv };
   const source = !facts.versions ? 'this process' : complete ? 'run.json' : 'run.json and this process';
   const scan = ctx.scan ?? {};
-  const data: MethodsRecord['data'] = { channels: { ...recipe.input.channels }, metadata: metadataOf(ctx) };
+  const data: MethodsRecord['data'] = { root: recipe.input.root, channels: { ...recipe.input.channels }, metadata: metadataOf(ctx) };
   if (recipe.input.pattern) data.pattern = recipe.input.pattern;
   if (recipe.input.preset ?? scan.presetName) data.preset = recipe.input.preset ?? scan.presetName;
   if (recipe.input.plateMap ?? scan.plateMapPath) data.plateMap = recipe.input.plateMap ?? scan.plateMapPath;
@@ -262,6 +265,9 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   const nSets = scan.imageSetCount ?? facts.imageSetsTotal;
   if (nSets !== undefined) data.imageSets = nSets;
   if (scan.plates?.length) data.plates = [...scan.plates];
+  else if (facts.plates?.length) data.plates = [...facts.plates];
+  const wells = Array.isArray(scan.wells) && scan.wells.length ? scan.wells.length : facts.wells;
+  if (wells) data.wells = wells;
   if (scan.conditions?.length) data.conditions = [...scan.conditions];
 
   const excluded = [...facts.excluded];

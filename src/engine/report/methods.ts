@@ -45,13 +45,16 @@ export function renderMethodsMarkdown(r: MethodsRecord): string {
   L.push('');
   const d = r.data;
   L.push('## Data', '');
+  L.push(`- Folder: ${d.root}`);
   L.push(
     `- Channels: DNA = ${d.channels.dna}${d.channels.marker ? `, marker = ${d.channels.marker}` : ''}${d.channels.cell ? `, cell outline = ${d.channels.cell}` : ''}`,
   );
   L.push(`- Pixel size: ${d.pixelSizeUm ? `${d.pixelSizeUm} µm` : 'unknown (sizes in pixels)'}`);
   if (d.format || d.bitDepth) L.push(`- Format: ${[d.format, d.bitDepth ? `${d.bitDepth}-bit` : ''].filter(Boolean).join(', ')}`);
   if (d.imageSets !== undefined)
-    L.push(`- Image sets: ${d.imageSets}${d.plates?.length ? ` on ${d.plates.length} plate(s): ${d.plates.join(', ')}` : ''}`);
+    L.push(
+      `- Image sets: ${d.imageSets}${d.wells ? ` in ${d.wells} wells` : ''}${d.plates?.length ? ` on ${d.plates.length} plate(s): ${d.plates.join(', ')}` : ''}`,
+    );
   if (d.conditions?.length) L.push(`- Conditions: ${d.conditions.join(', ')}`);
   if (d.preset || d.pattern)
     L.push(`- File naming: ${d.preset ? `preset ${d.preset}` : ''}${d.pattern ? ` pattern \`${d.pattern}\`` : ''}`);

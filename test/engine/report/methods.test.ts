@@ -96,6 +96,8 @@ describe('writeMethods', () => {
     expect(json.paragraph).toMatch(/1 image set was excluded and 1 could not be analysed/);
     expect(json.paragraph).toMatch(/expected effect was a 25% change, with an analysis error of at most 5% tolerated/);
     expect(md).toContain(json.paragraph);
+    expect(md).toContain('- Folder: /data/plate1');
+    expect(md).toContain('- Image sets: 18 in 8 wells on 1 plate(s): P1');
     expect(md).toMatch(/## References[^#]*Otsu[^\n]*1979/);
   });
 
