@@ -6,7 +6,7 @@
  */
 import { UserError } from '../errors.js';
 import { gaussianF32 } from '../ops/gaussian.js';
-import { propagate } from '../ops/propagate.js';
+import { expandLabels, propagate } from '../ops/propagate.js';
 import { otsuThreshold } from '../ops/threshold/otsu.js';
 import { watershed } from '../ops/watershed.js';
 import type { Labels, Plane } from '../types.js';
@@ -54,7 +54,7 @@ export function secondaryObjectsDetailed(nuclei: Labels, cellChannel: Plane | un
         'name the cell (cytoplasm or membrane) channel, or use method "distance"',
       );
     }
-    const labels = propagate(nuclei, undefined, undefined, { spatialOnly: true, maxDistance: opts.distance ?? 10 });
+    const labels = expandLabels(nuclei, opts.distance ?? 10);
     return { labels, method, threshold: Number.NaN };
   }
   if (cellChannel.width !== w || cellChannel.height !== h) {

@@ -164,3 +164,60 @@ export function propagate(seeds: Labels, image: Float32Array | undefined, mask: 
   }
   return { width: w, height: h, data: out, count: seeds.count };
 }
+
+/** Chamfer step: pixel i takes j's seed when that path is strictly shorter. */
+function relax(d: Float64Array, out: Int32Array, i: number, j: number, c: number): void {
+  const v = d[j]! + c;
+  if (v < d[i]!) {
+    d[i] = v;
+    out[i] = out[j]!;
+  }
+}
+
+/**
+ * Grow every seed by up to `maxDistance` px, each pixel going to the nearest seed, by the two-pass
+ * chamfer transform with steps 1 (edge) and √2 (diagonal): the same distances as
+ * `propagate(seeds, undefined, undefined, { spatialOnly: true, maxDistance })` in O(pixels).
+ * Equal distances: the seed met first by the forward (top-left to bottom-right) pass keeps the pixel,
+ * unless the backward pass finds a strictly shorter path.
+ * @see G. Borgefors, "Distance transformations in digital images", CVGIP 34:344-371 (1986)
+ */
+export function expandLabels(seeds: Labels, maxDistance: number): Labels {
+  const { width: w, height: h } = seeds;
+  const n = w * h;
+  const d = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (seeds.data[i]! > 0) {
+      d[i] = 0;
+      out[i] = seeds.data[i]!;
+    }
+  }
+  const S = Math.SQRT2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (d[i] === 0) continue;
+      if (x > 0) relax(d, out, i, i - 1, 1);
+      if (y > 0) {
+        relax(d, out, i, i - w, 1);
+        if (x > 0) relax(d, out, i, i - w - 1, S);
+        if (x < w - 1) relax(d, out, i, i - w + 1, S);
+      }
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const i = y * w + x;
+      if (d[i] === 0) continue;
+      if (x < w - 1) relax(d, out, i, i + 1, 1);
+      if (y < h - 1) {
+        relax(d, out, i, i + w, 1);
+        if (x < w - 1) relax(d, out, i, i + w + 1, S);
+        if (x > 0) relax(d, out, i, i + w - 1, S);
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (d[i]! > maxDistance) out[i] = 0;
+  return { width: w, height: h, data: out, count: seeds.count };
+}

@@ -112,6 +112,25 @@ describe('cytoplasm', () => {
   });
 });
 
+describe('expandLabels', () => {
+  it('gives the same cells as spatial-only propagation (chamfer 1/√2 distances)', async () => {
+    const { expandLabels } = await import('../../../src/engine/ops/propagate.js');
+    const w = 60;
+    const h = 40;
+    const seeds: Labels = { width: w, height: h, data: new Int32Array(w * h), count: 3 };
+    const put = (x: number, y: number, l: number) => (seeds.data[y * w + x] = l);
+    put(10, 10, 1);
+    put(11, 10, 1);
+    put(40, 12, 2);
+    put(25, 30, 3);
+    const a = expandLabels(seeds, 12);
+    const b = propagate(seeds, undefined, undefined, { spatialOnly: true, maxDistance: 12 });
+    let differ = 0;
+    for (let i = 0; i < w * h; i++) if (a.data[i]! > 0 !== b.data[i]! > 0) differ++;
+    expect(differ).toBe(0);
+  });
+});
+
 describe('propagate', () => {
   it('maxDistance leaves far pixels as background', () => {
     const seeds: Labels = { width: 5, height: 1, data: Int32Array.from([1, 0, 0, 0, 0]), count: 1 };
