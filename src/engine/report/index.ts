@@ -223,7 +223,7 @@ function qcRows(f: OutputFolder): { rows: ReportPage['qc']['rows']; flagged: Map
  * images.csv is missing (nothing to report).
  */
 export async function writeReport(outDir: string, o: { seed?: number } = {}): Promise<ReportResult> {
-  const f = await readOutputFolder(outDir, { objects: false });
+  const f = await readOutputFolder(outDir);
   const notes: string[] = [];
   const written: string[] = [];
   let recipe: Recipe | undefined;

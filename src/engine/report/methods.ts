@@ -181,7 +181,7 @@ export async function writeMethods(
   context: Record<string, unknown> = {},
 ): Promise<{ md: string; json: MethodsRecord }> {
   const r = parseRecipe(recipe);
-  const folder = await readOutputFolder(outDir, { objects: false });
+  const folder = await readOutputFolder(outDir);
   const facts = runFacts(folder, { hasPreviews: existsSync(join(outDir, 'previews')), hasLabels: existsSync(join(outDir, 'labels')) });
   const ctx = { ...(context as MethodsContext) };
   if (!ctx.validation && folder.validation) ctx.validation = validationFrom(folder.validation);

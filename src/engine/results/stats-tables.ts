@@ -202,7 +202,10 @@ export interface OutputFolder {
   validation?: Record<string, unknown>;
 }
 
-/** Read whatever of the standard outputs exist in `dir` (see ARCHITECTURE.md "Outputs of a run"). */
+/**
+ * Read whatever of the standard outputs exist in `dir` (see ARCHITECTURE.md "Outputs of a run").
+ * objects.csv is aggregated per image only with `objects: true` (it can be large).
+ */
 export async function readOutputFolder(dir: string, o: { objects?: boolean } = {}): Promise<OutputFolder> {
   const [recipe, run, images, qc, failures, validation] = await Promise.all([
     readJsonFile(join(dir, 'recipe.json')),
@@ -212,7 +215,7 @@ export async function readOutputFolder(dir: string, o: { objects?: boolean } = {
     readCsvFile(join(dir, 'failures.csv')),
     readJsonFile(join(dir, 'validation.json')),
   ]);
-  const objects = o.objects === false ? undefined : await aggregateObjects(join(dir, 'objects.csv'));
+  const objects = o.objects === true ? await aggregateObjects(join(dir, 'objects.csv')) : undefined;
   return {
     dir,
     recipe,

@@ -189,7 +189,7 @@ function roles(images: ImageRow[], o: SummariseOptions): { neg: string[]; pos: s
  * QC were not measured by the runner and are listed, not used. Deterministic (seeded bootstrap).
  */
 export async function summarise(input: string | OutputFolder, o: SummariseOptions = {}): Promise<StatsResult> {
-  const f = typeof input === 'string' ? await readOutputFolder(input, { objects: false }) : input;
+  const f = typeof input === 'string' ? await readOutputFolder(input) : input;
   const warnings: string[] = [];
   let unit: StatsUnit = o.unit ?? 'well';
   const how: Normalisation = o.normalisation ?? 'none';
