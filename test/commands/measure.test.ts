@@ -99,6 +99,23 @@ describe('scopepilot measure', () => {
     expect(im[1]![ih.indexOf('Mean_Nuclei_AreaShape_Area')]).toBe('26');
   });
 
+  it('reads one-mask-per-object folders (Data Science Bowl layout) as labels', async () => {
+    const masks = join(root, 'dsb-masks', 'P1_B02_s1_w1AAA', 'masks');
+    mkdirSync(masks, { recursive: true });
+    for (const [k, [x0, y0, s]] of [
+      [5, 5, 6],
+      [30, 20, 4],
+    ].entries()) {
+      const m = new Uint8Array(W * H);
+      for (let y = y0!; y < y0! + s!; y++) for (let x = x0!; x < x0! + s!; x++) m[y * W + x] = 255;
+      writeFileSync(join(masks, `m${k}.tif`), encodeTiff([{ width: W, height: H, data: m }]));
+    }
+    const out = join(root, 'out-dsb');
+    await run([join(img, 'P1_B02_s1_w1AAA.tif'), '--labels', join(root, 'dsb-masks'), '--out', out, '--no-progress']);
+    const o = csv(join(out, 'objects.csv'));
+    expect(o.slice(1).map((r) => r[o[0]!.indexOf('AreaShape_Area')])).toEqual(['36', '16']);
+  });
+
   it('--expand grows cells and adds Cells_ and Cytoplasm_ columns on the nucleus row', async () => {
     const out = join(root, 'out2');
     await run([

@@ -5,9 +5,10 @@
  * measureObjects, and shaped as CellProfiler's ExportToSpreadsheet tables: objects.csv (one row per
  * object: ImageNumber, ObjectNumber, Metadata_*, measurements) and images.csv (one row per image set).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { describeError, UserError } from '../errors.js';
+import { readMaskFolder } from '../io/mask-folder.js';
 import { readImage, readPlane } from '../io/read.js';
 import type { Labels, LongWorkOptions, Plane } from '../types.js';
 import { cytoplasm, secondaryObjects } from './compartments.js';
@@ -51,10 +52,16 @@ export function groupImageSets(paths: string[]): ImageSetFiles[] {
 const LABEL_EXT = ['.tif', '.tiff', '.png'];
 const LABEL_SUFFIX = ['', '_labels', '_label', '_masks', '_mask', '_cp_masks'];
 
-/** The label file of an image set, or undefined. */
+/**
+ * The label file of an image set, or undefined: `<stem><suffix>.tif|.tiff|.png` in labelsDir, or a
+ * folder `<stem>/` (or `<stem>/masks/`) of one mask image per object (Data Science Bowl layout).
+ */
 export function findLabelFile(set: ImageSetFiles, labelsDir: string): string | undefined {
   for (const f of set.files) {
     const stem = basename(f.path, extname(f.path));
+    for (const dir of [join(labelsDir, stem, 'masks'), join(labelsDir, stem)]) {
+      if (existsSync(dir) && statSync(dir).isDirectory()) return dir;
+    }
     for (const suf of LABEL_SUFFIX) {
       for (const ext of LABEL_EXT) {
         const p = join(labelsDir, `${stem}${suf}${ext}`);
@@ -108,7 +115,7 @@ export async function measureFiles(paths: string[], o: MeasureFilesOptions): Pro
         );
       }
       res.labelsPath = labelsPath;
-      const labels = toLabels(await readPlane(labelsPath));
+      const labels = statSync(labelsPath).isDirectory() ? await readMaskFolder(labelsPath) : toLabels(await readPlane(labelsPath));
       const channels: Record<string, Plane> = {};
       let pixelSizeUm = o.pixelSizeUm;
       for (const f of set.files) {
