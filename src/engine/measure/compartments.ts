@@ -36,7 +36,9 @@ export interface SecondaryResult {
 /**
  * Cells grown from nuclei (CellProfiler IdentifySecondaryObjects).
  * - 'propagation': pixels of the cell channel above the threshold go to the nucleus with the
- *   smallest image-manifold distance ({@link propagate}, lambda 0.05 on intensities scaled 0..1).
+ *   smallest image-manifold distance ({@link propagate}, lambda 0.05 on the smoothed channel scaled
+ *   0..1 between its min and max; CellProfiler scales by the container maximum, which for 12-bit data
+ *   in 16-bit files makes intensity steps 16x smaller and the split closer to plain distance).
  * - 'watershed': watershed of the inverted smoothed cell channel from the nuclei, inside the same mask.
  * - 'distance': each nucleus grows by `distance` px (8-neighbour chamfer distance, within 8% of
  *   Euclidean); where two would overlap the nearer wins. Needs no cell channel.
