@@ -79,7 +79,7 @@ export default async function measureBench(ctx) {
   console.log(
     `| measure objects + image QC, ms             | ${oursMs.toFixed(1)} | ${refMs === undefined ? '-' : refMs.toFixed(1)} | ${refMs === undefined ? '-' : `${(refMs / oursMs).toFixed(1)}x`} |`,
   );
-  console.log(`| columns per object + metrics per image     | ${ncols} | ${ref ? '20 + 9' : '-'} | |`);
+  console.log(`| columns per object + metrics per image     | ${ncols} | ${ref ? `20 + ${Object.keys(ref[0].quality).length}` : '-'} | |`);
   console.log(`| measure objects with Haralick texture, ms  | ${median(ours.map((o) => o.texMs)).toFixed(1)} | | |`);
   if (!ref) return;
 
