@@ -212,3 +212,29 @@ describe('plate-map columns', () => {
     expect(header).toEqual(expect.arrayContaining(['Metadata_dose_uM', 'Metadata_control']));
   });
 });
+
+describe('outputs the recipe asks for', () => {
+  it('writes previews for the subset the user saw, and can leave out objects.csv when Parquet is written', async () => {
+    const out = await tmp();
+    const r = parseRecipe({ ...recipe, subset: ['P1_A03_s1'], outputs: { previews: 'subset', objectsCsv: false, duckdb: false } });
+    const s = await runRecipe(r, { out, imageSets: sets(), deps });
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join(out, 'previews', 'run', 'P1_A03_s1.png'))).toBe(true);
+    expect(existsSync(join(out, 'previews', 'run', 'P1_A01_s1.png'))).toBe(false);
+    expect(existsSync(join(out, 'objects.csv'))).toBe(false);
+    expect(existsSync(join(out, 'objects.parquet'))).toBe(true);
+    expect(s.outputs.some((p) => p.endsWith('objects.csv'))).toBe(false);
+  });
+
+  it('refuses to merge outputs of different recipes', async () => {
+    const a = await tmp();
+    const b = await tmp();
+    await runRecipe(recipe, { out: a, imageSets: sets(), deps, shard: { index: 1, count: 2 } });
+    const other = parseRecipe({
+      ...recipe,
+      stages: { ...recipe.stages, objects: { ...recipe.stages.objects, nuclei: { ...recipe.stages.objects.nuclei, declump: 'none' } } },
+    });
+    await runRecipe(other, { out: b, imageSets: sets(), deps, shard: { index: 2, count: 2 } });
+    await expect(mergeOutputs(await tmp(), [a, b], { duckdb: false })).rejects.toThrow(/different recipe/);
+  });
+});
