@@ -143,3 +143,25 @@ export function conditionSummaries(units: UnitRow[], neg: string[], pos: string[
       };
     });
 }
+
+/**
+ * Units whose value is far from the others of the same condition: |x - median| / MAD > `limit`
+ * (MAD scaled to the SD, computed over the condition's units), for conditions with at least 4
+ * units and a MAD above 0. Sorted by condition and id.
+ * @see Iglewicz B., Hoaglin D. (1993) How to Detect and Handle Outliers (modified z > 3.5).
+ */
+export function outlierUnits(units: UnitRow[], limit = 3.5): { id: string; condition: string; z: number; value: number }[] {
+  const out: { id: string; condition: string; z: number; value: number }[] = [];
+  for (const [condition, us] of [...byKey(units, (u) => u.condition).entries()].sort(([a], [b]) => cmp(a, b))) {
+    if (us.length < 4) continue;
+    const v = us.map((u) => u.value);
+    const m = median(v);
+    const s = mad(v);
+    if (!(s > 0)) continue;
+    for (const u of us) {
+      const z = (u.value - m) / s;
+      if (Math.abs(z) > limit) out.push({ id: u.id, condition, z, value: u.value });
+    }
+  }
+  return out.sort((a, b) => cmp(a.condition, b.condition) || cmp(a.id, b.id));
+}

@@ -9,7 +9,7 @@
  * @see Lazic S.E. (2010) BMC Neurosci 11:5 (pseudoreplication)
  */
 import { join } from 'node:path';
-import { cmp, conditionSummaries, effectsOf, type ImageRow, normalise, toUnits } from './stats-effects.js';
+import { cmp, conditionSummaries, effectsOf, type ImageRow, normalise, outlierUnits, toUnits } from './stats-effects.js';
 import { mean, median, normalQuantile, unitsNeeded, zPrime } from './stats-math.js';
 import { type CsvTable, type OutputFolder, readObjectColumn, readOutputFolder } from './stats-tables.js';
 import { describeUnit, effectLines, toleranceStatement } from './stats-words.js';
@@ -102,6 +102,8 @@ export interface StatsResult {
   qc: { excluded: string[]; flaggedKept: string[]; note: string };
   zPrime?: { value: number; positive: string; negative: string; verdict: string };
   power?: { cv: number; nPerGroup: number; detectablePct: number; neededForExpected?: number };
+  /** Units far from the others of their condition (robust z > 3.5 with 4 or more units): worth a look. */
+  outliers: { id: string; condition: string; z: number; value: number }[];
   warnings: string[];
   /** Plain statements, one per line (for the report, methods and the terminal). */
   lines: string[];
@@ -253,6 +255,11 @@ export async function summarise(input: string | OutputFolder, o: SummariseOption
       warnings.push(
         `${c.condition} has only ${c.n} ${describeUnit(unit, c.n)}: too few independent units for a trustworthy interval or test (3 or more per condition)`,
       );
+  const outliers = unit === 'object' ? [] : outlierUnits(units);
+  for (const o of outliers)
+    warnings.push(
+      `${o.id} (${o.condition}) lies far from the other ${unit}s of its condition (robust z ${o.z.toFixed(1)}): look at its images; QC may have missed a problem (blur, debris)`,
+    );
   if (unit === 'image' && hasWells && usable.length > new Set(usable.map((im) => `${im.plate}/${im.well}`)).size)
     warnings.push(
       'several images per well are treated as independent: fields of one well share the treatment and the handling, so the true uncertainty is larger',
@@ -308,6 +315,7 @@ export async function summarise(input: string | OutputFolder, o: SummariseOption
     units,
     conditions,
     effects,
+    outliers,
     ...(effectsWithoutFlagged ? { effectsWithoutFlagged } : {}),
     qc: { excluded, flaggedKept: flagged, note: qcNote },
     ...(zp ? { zPrime: zp } : {}),

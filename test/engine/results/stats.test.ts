@@ -135,6 +135,13 @@ describe('controls, Z and QC flags', () => {
     expect(r.lines.join('\n')).toMatch(/Without the images failing QC: drug vs neg: -19\.0%/);
   });
 
+  it('flags a well far from the others of its condition (a problem QC missed)', async () => {
+    const w = [100, 104, 96, 101, 160].map((v, i) => `${i + 1},P1,A0${i + 1},neg,1,ok,${v}`).join('\n');
+    const r = await summarise(await imagesOnly(head + w), { controls: ['neg'] });
+    expect(r.outliers.map((o) => o.id)).toEqual(['P1/A05']);
+    expect(r.warnings.join('\n')).toMatch(/P1\/A05 \(neg\) lies far from the other wells of its condition \(robust z 13\.3\)/);
+  });
+
   it('says no effects can be computed without controls', async () => {
     const r = await summarise(await imagesOnly(csv), {});
     expect(r.effects).toEqual([]);
