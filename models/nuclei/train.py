@@ -162,11 +162,95 @@ def export(model, out_dir, example):
         model, dummy, onnx_path, input_names=['input'], output_names=['output'], opset_version=13,
         dynamic_axes={'input': {0: 'batch', 2: 'height', 3: 'width'}, 'output': {0: 'batch', 2: 'height', 3: 'width'}},
     )
+    # BMZ convention: the test input is raw (before preprocessing), the test output is after
+    # postprocessing (sigmoid); preprocessing scale_range uses the percentiles of this tensor
     with torch.no_grad():
-        y = model(torch.from_numpy(example)).numpy()
+        y = torch.sigmoid(model(torch.from_numpy(normalise(example)))).numpy()
     np.save(os.path.join(out_dir, 'test-input.npy'), example.astype(np.float32))
     np.save(os.path.join(out_dir, 'test-output.npy'), y.astype(np.float32))
     print('exported', onnx_path, os.path.getsize(onnx_path), 'bytes', flush=True)
+    write_rdf(out_dir)
+
+
+def sha256(path):
+    import hashlib
+    with open(path, 'rb') as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+RDF = '''# BioImage Model Zoo model description (format 0.5), written by train.py --export-only
+type: model
+format_version: 0.5.3
+name: ScopePilot nuclei U-Net
+version: 1.0.0
+description: >-
+  Small 2D U-Net (3 levels, 16-32-64 channels) for fluorescent nuclei. Outputs per pixel the
+  foreground probability and the distance to the nucleus' own border divided by its largest
+  distance; ScopePilot turns them into instances with a seeded watershed.
+authors:
+  - name: ScopePilot contributors
+license: MIT
+documentation: README.md
+tags: [nuclei, segmentation, fluorescence, 2d, unet, onnx]
+cite:
+  - text: 'Caicedo et al., Evaluation of deep learning strategies for nucleus segmentation in fluorescence images, Cytometry A 95:952 (2019) (BBBC039)'
+    doi: 10.1002/cyto.a.23863
+  - text: 'Caicedo et al., Nucleus segmentation across imaging experiments: the 2018 Data Science Bowl, Nat Methods 16:1247 (2019) (BBBC038)'
+    doi: 10.1038/s41592-019-0612-7
+  - text: 'Ronneberger et al., U-Net: Convolutional Networks for Biomedical Image Segmentation, MICCAI 2015'
+    doi: 10.1007/978-3-319-24574-4_28
+inputs:
+  - id: input
+    description: one grayscale fluorescence plane, resampled so nuclei are about 16 px across
+    axes:
+      - type: batch
+      - type: channel
+        channel_names: [nuclei]
+      - type: space
+        id: y
+        size: {min: 16, step: 8}
+      - type: space
+        id: x
+        size: {min: 16, step: 8}
+    test_tensor: {source: test-input.npy, sha256: %(tin)s}
+    preprocessing:
+      - id: scale_range
+        kwargs: {axes: [channel, y, x], min_percentile: 1.0, max_percentile: 99.8, eps: 1.0e-6}
+outputs:
+  - id: output
+    axes:
+      - type: batch
+      - type: channel
+        channel_names: [foreground, normalised_distance]
+      - type: space
+        id: y
+        size: {tensor_id: input, axis_id: y}
+      - type: space
+        id: x
+        size: {tensor_id: input, axis_id: x}
+    test_tensor: {source: test-output.npy, sha256: %(tout)s}
+    postprocessing:
+      - id: sigmoid
+weights:
+  onnx:
+    source: nuclei-unet.onnx
+    sha256: %(onnx)s
+    opset_version: 13
+config:
+  scopepilot:
+    output: foreground-distance
+    training_diameter: 16
+    training_data: 'BBBC039 v1 training split (first 40 of 50 dev images by name) and DSB2018 stage1_train (first 40 of 50 dev images by name), CC0; see split.json'
+'''
+
+
+def write_rdf(out_dir):
+    with open(os.path.join(out_dir, 'rdf.yaml'), 'w') as fh:
+        fh.write(RDF % {
+            'tin': sha256(os.path.join(out_dir, 'test-input.npy')),
+            'tout': sha256(os.path.join(out_dir, 'test-output.npy')),
+            'onnx': sha256(os.path.join(out_dir, 'nuclei-unet.onnx')),
+        })
 
 
 def main():
@@ -187,9 +271,9 @@ def main():
     split = {name: {'train': [i[0] for i in items[:40]], 'heldout': [i[0] for i in items[40:]]} for name, items in sets.items()}
     with open(os.path.join(HERE, 'split.json'), 'w') as fh:
         json.dump(split, fh, indent=1)
-    # BMZ test tensor: a 128x128 crop of the first held-out BBBC039 image, normalised
+    # BMZ test tensor: a raw 128x128 crop of the first held-out BBBC039 image
     first = sets['bbbc039-dev'][40][1]
-    example = normalise(first)[196:324, 284:412][None, None].copy()
+    example = first[196:324, 284:412][None, None].astype(np.float32)
     if args.export_only:
         model.load_state_dict(torch.load(ckpt))
         export(model, HERE, example)
