@@ -18,65 +18,66 @@ export interface PropagateOptions {
   spatialOnly?: boolean;
 }
 
-/** A binary min-heap of (key, value) with insertion order breaking ties. */
-class Heap {
-  keys = new Float64Array(1024);
-  vals = new Int32Array(1024);
-  seqs = new Float64Array(1024);
+/**
+ * An indexed binary min-heap of pixels ordered by (dist[pixel], seq[pixel]); `seq` is renewed on
+ * every insert or decrease, so equal distances leave in the order they were last improved.
+ */
+class PixelHeap {
+  private readonly heap: Int32Array;
+  private readonly pos: Int32Array;
+  private readonly seq: Float64Array;
+  private counter = 0;
   size = 0;
-  private seq = 0;
-  push(key: number, val: number): void {
-    if (this.size === this.keys.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T, ctor: new (n: number) => T): T => {
-        const b = new ctor(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.keys = grow(this.keys, Float64Array);
-      this.vals = grow(this.vals, Int32Array);
-      this.seqs = grow(this.seqs, Float64Array);
-    }
-    let i = this.size++;
-    const s = this.seq++;
-    const { keys, vals, seqs } = this;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (keys[p]! < key || (keys[p] === key && seqs[p]! < s)) break;
-      keys[i] = keys[p]!;
-      vals[i] = vals[p]!;
-      seqs[i] = seqs[p]!;
-      i = p;
-    }
-    keys[i] = key;
-    vals[i] = val;
-    seqs[i] = s;
+  constructor(
+    n: number,
+    private readonly dist: Float64Array,
+  ) {
+    this.heap = new Int32Array(n);
+    this.pos = new Int32Array(n).fill(-1);
+    this.seq = new Float64Array(n);
   }
-  /** Remove the minimum; its key and value are left in `topKey` / `topVal`. */
-  topKey = 0;
-  topVal = 0;
-  pop(): void {
-    const { keys, vals, seqs } = this;
-    this.topKey = keys[0]!;
-    this.topVal = vals[0]!;
-    const n = --this.size;
-    if (n === 0) return;
-    const key = keys[n]!;
-    const val = vals[n]!;
-    const s = seqs[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && (keys[c + 1]! < keys[c]! || (keys[c + 1] === keys[c] && seqs[c + 1]! < seqs[c]!))) c++;
-      if (key < keys[c]! || (key === keys[c] && s < seqs[c]!)) break;
-      keys[i] = keys[c]!;
-      vals[i] = vals[c]!;
-      seqs[i] = seqs[c]!;
-      i = c;
+  private less(a: number, b: number): boolean {
+    const da = this.dist[a]!;
+    const db = this.dist[b]!;
+    return da < db || (da === db && this.seq[a]! < this.seq[b]!);
+  }
+  private place(i: number, p: number): void {
+    this.heap[i] = p;
+    this.pos[p] = i;
+  }
+  /** Insert p, or move it up after its dist decreased. */
+  update(p: number): void {
+    this.seq[p] = this.counter++;
+    let i = this.pos[p]!;
+    if (i < 0) i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const q = this.heap[parent]!;
+      if (!this.less(p, q)) break;
+      this.place(i, q);
+      i = parent;
     }
-    keys[i] = key;
-    vals[i] = val;
-    seqs[i] = s;
+    this.place(i, p);
+  }
+  /** Remove and return the pixel with the smallest (dist, seq). */
+  pop(): number {
+    const top = this.heap[0]!;
+    this.pos[top] = -1;
+    const n = --this.size;
+    if (n > 0) {
+      const p = this.heap[n]!;
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && this.less(this.heap[c + 1]!, this.heap[c]!)) c++;
+        if (!this.less(this.heap[c]!, p)) break;
+        this.place(i, this.heap[c]!);
+        i = c;
+      }
+      this.place(i, p);
+    }
+    return top;
   }
 }
 
@@ -121,21 +122,19 @@ export function propagate(seeds: Labels, image: Float32Array | undefined, mask: 
   const out = new Int32Array(n);
   const dist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const done = new Uint8Array(n);
-  const heap = new Heap();
+  const heap = new PixelHeap(n, dist);
   for (let i = 0; i < n; i++) {
     const l = seeds.data[i]!;
     if (l > 0) {
       out[i] = l;
       dist[i] = 0;
-      heap.push(0, i);
+      heap.update(i);
     }
   }
   const m = mask?.data;
   while (heap.size > 0) {
-    heap.pop();
-    const p = heap.topVal;
-    const d = heap.topKey;
-    if (done[p] || d > dist[p]!) continue;
+    const p = heap.pop();
+    const d = dist[p]!;
     done[p] = 1;
     const py = (p / w) | 0;
     const px = p - py * w;
@@ -158,7 +157,7 @@ export function propagate(seeds: Labels, image: Float32Array | undefined, mask: 
       if (nd < dist[q]! && nd <= maxD) {
         dist[q] = nd;
         out[q] = lp;
-        heap.push(nd, q);
+        heap.update(q);
       }
     }
   }
