@@ -202,6 +202,12 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       });
   }
   if (skipped) notes.push(`resumed: ${skipped} image sets were already finished in ${out}`);
+  // until the tables are merged, run.json says the folder is being written (older tables in it are stale)
+  if (!o.shard)
+    await writeFileAtomic(
+      join(out, 'run.json'),
+      `${JSON.stringify({ scopepilot: VERSION, recipeHash: hash, input: root, startedAt, status: 'running', complete: false, total, skipped }, null, 2)}\n`,
+    );
 
   const ctx: RunContext = {
     recipe,
@@ -317,6 +323,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   } else notes.push(`shard ${o.shard.index}/${o.shard.count} done; when every shard is done: scopepilot merge --out ${out}`);
   summary.wallMs = Math.round(performance.now() - t0);
   const runInfo = {
+    status: stopped ? 'stopped' : o.shard ? 'shard-done' : 'done',
     scopepilot: VERSION,
     node: process.version,
     recipeVersion: RECIPE_VERSION,

@@ -129,6 +129,7 @@ describe('runRecipe', () => {
       },
     });
     expect(first.stopped).toBe(true);
+    expect(JSON.parse(await readFile(join(resumed, 'run.json'), 'utf8'))).toMatchObject({ status: 'stopped', complete: false });
     const second = await runRecipe(recipe, { out: resumed, imageSets: sets(), deps });
     expect(second.skipped).toBe(4);
     expect(second.processed).toBe(6);
