@@ -245,7 +245,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   // every lane is a worker thread (the main thread only hands out jobs and records results, so
   // its memory stays small and is not added to the merge's); in-process when there is no worker
   // script (tests) or functions are injected
-  const threads = script && !o.deps ? lanes : 0;
+  const threads = script && !o.deps && todo.length > 0 ? lanes : 0;
   const pool: Worker[] = [];
   const workerLanes: Promise<void>[] = [];
   for (let w = 0; w < threads; w++) {
