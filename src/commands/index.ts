@@ -41,6 +41,11 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./segment.js'),
   },
   {
+    name: 'model',
+    summary: 'Inspect a deep-learning model package (BioImage Model Zoo, ONNX) and check it runs here',
+    load: () => import('./model.js'),
+  },
+  {
     name: 'measure',
     summary: 'Measure every object with CellProfiler column names: objects.csv and images.csv',
     load: () => import('./measure.js'),
