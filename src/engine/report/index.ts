@@ -184,6 +184,24 @@ async function figures(
   return figs;
 }
 
+/** Image sets of the units flagged as statistical outliers (well ids are "plate/well" or "well"). */
+function outlierImages(images: CsvTable, stats: StatsResult): Map<string, string> {
+  const out = new Map<string, string>();
+  const id = findColumn(images, 'Metadata_ImageSet');
+  const plate = findColumn(images, 'Metadata_Plate');
+  const well = findColumn(images, 'Metadata_Well');
+  const status = findColumn(images, 'Image_Status');
+  for (const o of stats.outliers) {
+    const why = `outlier among the ${stats.unit}s of ${o.condition} (robust z ${o.z.toFixed(1)})`;
+    for (const r of images.rows) {
+      if (status >= 0 && cellAt(r, status) !== 'ok') continue;
+      const wellId = cellAt(r, plate) ? `${cellAt(r, plate)}/${cellAt(r, well)}` : cellAt(r, well);
+      if ((stats.unit === 'image' && cellAt(r, id) === o.id) || (stats.unit !== 'image' && wellId === o.id)) out.set(cellAt(r, id), why);
+    }
+  }
+  return out;
+}
+
 function qcRows(f: OutputFolder): { rows: ReportPage['qc']['rows']; flagged: Map<string, string> } {
   const rows: ReportPage['qc']['rows'] = [];
   const flagged = new Map<string, string>();
@@ -274,6 +292,7 @@ export async function writeReport(outDir: string, o: { seed?: number } = {}): Pr
   }
   const figs = await figures(f, stats, recipe, notes);
   const { rows, flagged } = qcRows(f);
+  if (stats && f.images) for (const [id, why] of outlierImages(f.images, stats)) if (!flagged.has(id)) flagged.set(id, why);
   const root = typeof f.run?.input === 'string' ? f.run.input : recipe?.input.root;
   const thumbs = await thumbnails({
     outDir,

@@ -1,5 +1,5 @@
 /**
- * Thumbnails for the report's QC section: up to `per` fields flagged by QC and `per` that passed,
+ * Thumbnails for the report's QC section: up to 8 fields flagged (by QC, or as statistical outliers) and 4 that passed,
  * as 240 px wide PNG data URIs. Taken from previews/ when the run wrote one for that image set;
  * otherwise rendered from the source image (images.csv FileName_<channel> under the run's input
  * folder), with the object outlines from labels/ when there are any. Missing sources are skipped.
@@ -39,7 +39,9 @@ export interface ThumbSources {
   channel?: string;
   /** Flagged image set id -> why. */
   flagged: Map<string, string>;
+  /** Passing thumbnails (default 4) and flagged ones (default 8). */
   per?: number;
+  perFlagged?: number;
 }
 
 /** Pick and render the thumbnails (deterministic order: flagged first, then by image set id). */
@@ -104,8 +106,9 @@ export async function thumbnails(s: ThumbSources): Promise<Thumb[]> {
     [passing, false],
   ] as const) {
     let n = 0;
+    const limit = flagged ? (s.perFlagged ?? 8) : per;
     for (const id of ids) {
-      if (n >= per) break;
+      if (n >= limit) break;
       try {
         const png = await render(id);
         if (!png) continue;
