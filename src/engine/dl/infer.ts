@@ -212,8 +212,9 @@ export async function predictTiled(
   const tileMax = Math.max(roundUp(2 * margin + step), Math.floor((o.tile ?? 512) / step) * step);
   const th = Math.min(tileMax, roundUp(h));
   const tw = Math.min(tileMax, roundUp(w));
-  const ys = starts(h, th, margin);
-  const xs = starts(w, tw, margin);
+  // tiles start on multiples of the size step (as the pooling grid of one pass over the padded image)
+  const ys = starts(roundUp(h), th, margin);
+  const xs = starts(roundUp(w), tw, margin);
   let out: Float32Array | undefined;
   let channels = 0;
   const total = ys.length * xs.length;
@@ -241,8 +242,8 @@ export async function predictTiled(
       // the part of the tile this tile is trusted for: all but the margins at inner edges
       const y0 = ty === 0 ? 0 : ty + margin;
       const x0 = tx === 0 ? 0 : tx + margin;
-      const y1 = Math.min(h, ty + th === roundUp(h) || ty + th >= h ? h : ty + th - margin);
-      const x1 = Math.min(w, tx + tw === roundUp(w) || tx + tw >= w ? w : tx + tw - margin);
+      const y1 = Math.min(h, ty + th >= roundUp(h) ? h : ty + th - margin);
+      const x1 = Math.min(w, tx + tw >= roundUp(w) ? w : tx + tw - margin);
       for (let ch = 0; ch < c; ch++) {
         for (let y = y0; y < y1; y++) {
           const src = ch * th * tw + (y - ty) * tw - tx;
