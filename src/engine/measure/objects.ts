@@ -133,6 +133,10 @@ export function overlapParents(a: Labels, b: Labels, maxA: number): Int32Array {
  * object), Correlation_Manders_<A>_<B> (fraction of A's intensity where B is above threshold, both
  * above their per-object threshold of `mandersThreshold` x max) and Correlation_Manders_<B>_<A>.
  *
+ * Relations: Parent_<name> (label of `parent` overlapping most, 0 = none) and
+ * Children_<name>_Count (objects of each `children` set overlapping this one most). With
+ * `pixelSizeUm`: AreaShape_Area_um2 and *_um copies of the lengths and Location_Center_X/Y.
+ *
  * Edge cases: no objects -> zero rows; label values never present are skipped; channels must
  * match the label size (UserError otherwise).
  * @see van der Walt et al., PeerJ 2:e453 (2014) (scikit-image); Stirling et al., BMC
