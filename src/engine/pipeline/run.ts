@@ -272,6 +272,8 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
           notes.push(`a worker thread failed (${err.message}); its image sets were not finished - rerun to resume`);
           res();
         });
+        // a worker that ends by itself (it should not) must not leave the run waiting for it
+        worker.on('exit', () => res());
         feed();
       }),
     );
