@@ -16,7 +16,7 @@ import { binomialSmooth } from '../ops/gaussian.js';
 import { label } from '../ops/label.js';
 import { estimateDiameter } from '../segment/diameter.js';
 import type { SegmentResult } from '../segment/index.js';
-import { distances, foreground } from '../segment/steps.js';
+import { distances, foreground, foregroundContrast, MIN_CONTRAST } from '../segment/steps.js';
 import { thresholdFor } from '../segment/threshold.js';
 import type { LongWorkOptions, Plane, QcVerdict } from '../types.js';
 import { loadModelPackage, type ModelPackage } from './bmz.js';
@@ -42,6 +42,8 @@ export interface ModelSegmentOptions extends LongWorkOptions {
   margin?: number;
   /** onnxruntime threads (default 1). */
   threads?: number;
+  /** Return no objects when the image has no contrast (as the classical path); default true. */
+  emptyCheck?: boolean;
 }
 
 const FALLBACK_DIAMETER = 20;
@@ -76,12 +78,16 @@ export function getModelPackage(path?: string): Promise<ModelPackage> {
   return pkg;
 }
 
-/** Typical nucleus diameter from the classical first foreground (as segmentNuclei estimates it). */
-export function estimateNucleusDiameter(plane: Plane): number | undefined {
+/**
+ * Typical nucleus diameter from the classical first foreground (as segmentNuclei estimates it),
+ * and the foreground contrast in noise standard deviations (below MIN_CONTRAST: an empty field).
+ */
+export function estimateNucleusDiameter(plane: Plane): { diameter: number | undefined; contrast: number } {
   const s = binomialSmooth(plane.data, plane.width, plane.height);
   const t = thresholdFor('otsu-sqrt', s, 1);
+  const contrast = foregroundContrast(s, t);
   const mask = foreground(s, t, true, plane.width);
-  return estimateDiameter(label(mask, 8), distances(mask).dist);
+  return { diameter: estimateDiameter(label(mask, 8), distances(mask).dist), contrast };
 }
 
 /**
@@ -105,8 +111,29 @@ export async function segmentWithModel(plane: Plane, opts: ModelSegmentOptions =
 
   let diameter = opts.diameter;
   let source = 'given';
+  const { diameter: est, contrast } = estimateNucleusDiameter(plane);
+  lap('estimateDiameter');
+  if (contrast < MIN_CONTRAST && opts.emptyCheck !== false) {
+    // percentile normalisation would stretch pure noise into "nuclei": stop as the classical path does
+    qc.push({
+      check: 'empty',
+      level: 'warn',
+      message: `no objects: the brightest part is only ${contrast.toFixed(1)} noise standard deviations above the background (empty field?)`,
+      value: round2(contrast),
+      threshold: MIN_CONTRAST,
+      action: 'look at the image; if it holds objects, run again with the empty check off',
+    });
+    const labels = { width: w, height: h, data: new Int32Array(w * h), count: 0 };
+    const params = {
+      method: 'model',
+      model: pkg.name,
+      modelVersion: pkg.version ?? '',
+      modelSha256: pkg.sha256,
+      contrast: round2(contrast),
+    };
+    return { labels, params, threshold: Number.NaN, discarded: { small: [], large: [], border: 0 }, timingsMs, qc };
+  }
   if (diameter === undefined) {
-    const est = estimateNucleusDiameter(plane);
     diameter = est ?? FALLBACK_DIAMETER;
     source = est === undefined ? 'fallback' : 'estimated';
     if (est === undefined)
@@ -175,6 +202,7 @@ export async function segmentWithModel(plane: Plane, opts: ModelSegmentOptions =
     foregroundLevel: opts.foregroundLevel ?? 0.5,
     seedLevel: opts.seedLevel ?? 0.5,
     seeds,
+    contrast: round2(contrast),
   };
   return { labels, params, threshold: Number.NaN, discarded: { small: removedSmall, large: [], border: 0 }, timingsMs, qc };
 }

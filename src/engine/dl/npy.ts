@@ -57,7 +57,7 @@ export function writeNpy(arr: NpyArray): Uint8Array {
   const shape = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(', ')})`;
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`;
   const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (total % 64)) % 64)}\n`;
   const out = new Uint8Array(10 + header.length + arr.data.length * 4);
   out.set(MAGIC, 0);
   out[6] = 1;
