@@ -87,7 +87,7 @@ describe.skipIf(!hasModel)('BioImage Model Zoo package (the shipped nuclei model
       ['noaxes', (s) => s.replace(/id: x\n {8}size: \{min/, 'id: q\n        size: {min'), /lack y and x/],
       [
         'sha',
-        (s) => s.replace(/(onnx:\n {4}source: nuclei-unet.onnx\n {4}sha256: )[0-9a-f]+/, '$1' + '0'.repeat(64)),
+        (s) => s.replace(/(onnx:\n {4}source: nuclei-unet.onnx\n {4}sha256: )[0-9a-f]+/, `$1${'0'.repeat(64)}`),
         /does not match its sha256/,
       ],
       ['dataset', (s) => s.replace('type: model', 'type: dataset'), /not a model/],
