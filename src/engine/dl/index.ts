@@ -209,3 +209,27 @@ export async function segmentWithModel(plane: Plane, opts: ModelSegmentOptions =
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 const round4 = (v: number) => Math.round(v * 10000) / 10000;
+
+/**
+ * `segmentWithModel` for the option record of `segmentNuclei` plus `model` (a package path, or
+ * 'builtin' for the shipped one), so a batch or a recipe can switch method with one field.
+ * Uses `diameter` (a number, or 'auto'), `scale`, `seedLevel`, `modelThreads`; the classical-only
+ * options (threshold, declump, smoothing ...) are ignored.
+ */
+export function segmentModel(plane: Plane, opts: Record<string, unknown> = {}): Promise<SegmentResult> {
+  const model = typeof opts.model === 'string' && opts.model !== 'builtin' && opts.model !== '' ? opts.model : undefined;
+  const num = (v: unknown) =>
+    typeof v === 'number' && Number.isFinite(v)
+      ? v
+      : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+        ? Number(v)
+        : undefined;
+  return segmentWithModel(plane, {
+    modelPath: model,
+    diameter: num(opts.diameter),
+    scale: num(opts.scale),
+    seedLevel: num(opts.seedLevel),
+    threads: num(opts.modelThreads),
+    signal: opts.signal instanceof AbortSignal ? opts.signal : undefined,
+  });
+}

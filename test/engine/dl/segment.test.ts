@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getModelPackage, segmentWithModel } from '../../../src/engine/dl/index.js';
+import { getModelPackage, segmentModel, segmentWithModel } from '../../../src/engine/dl/index.js';
 import { getSession, predictTiled, preprocess, resizeBilinear } from '../../../src/engine/dl/infer.js';
 import { readMaskFolder } from '../../../src/engine/io/mask-folder.js';
 import { readPlane } from '../../../src/engine/io/read.js';
@@ -69,6 +69,15 @@ describe.skipIf(!hasModel || !hasSharedData)('nuclei model on held-out images (n
     const truth = await readMaskFolder(join(DSB2018, 'masks', f.replace(/\.png$/, '')));
     const r = await segmentWithModel(plane);
     expect(scoreSegmentation(r.labels, truth).f1, f).toBeGreaterThan(0.8);
+  });
+
+  it('takes the option record of the classical path (model: builtin, diameter: auto)', async () => {
+    const plane = await readPlane(join(BBBC039, 'images', bbbc[2]!));
+    const a = await segmentWithModel(plane);
+    const b = await segmentModel(plane, { model: 'builtin', diameter: 'auto', threshold: 'otsu', declump: 'shape' });
+    expect(b.labels.count).toBe(a.labels.count);
+    expect(b.labels.count).toBeGreaterThan(10);
+    expect(b.params.diameterSource).toBe('estimated');
   });
 
   it('stops when aborted', async () => {
