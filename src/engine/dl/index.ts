@@ -196,6 +196,8 @@ export async function segmentWithModel(plane: Plane, opts: ModelSegmentOptions =
     model: pkg.name,
     modelVersion: pkg.version ?? '',
     modelSha256: pkg.sha256,
+    modelSource: opts.modelPath === undefined ? 'builtin' : pkg.source,
+    modelTrainingData: pkg.trainingData ?? 'not stated',
     diameter: round2(diameter),
     diameterSource: source,
     scale: round4(scale),
