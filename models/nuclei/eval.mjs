@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Accuracy of the nuclei model on ../shared/data with the project's scorer, in-process:
 //   npm run build && node models/nuclei/eval.mjs [heldout|train] ['{"seedLevel":0.5}' ...]
-// prints mean F1@0.5, DSB AP and ms/image per dataset for each option set (default: held-out split).
+// (DATASETS=bbbc039-dev limits the sets) prints mean F1@0.5, DSB AP and ms/image per dataset for each option set (default: held-out split).
 import { readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +28,7 @@ for (const [name, truth] of [
   ['bbbc039-dev', (dir, s) => readPlane(join(dir, 'labels', `${s}.tif`)).then(toLabels)],
   ['dsb2018-dev', (dir, s) => readMaskFolder(join(dir, 'masks', s))],
 ]) {
+  if (process.env.DATASETS && !process.env.DATASETS.split(',').includes(name)) continue;
   const dir = join(data, name);
   const items = [];
   const files = part === 'train' ? split[name].train.filter((_, i) => i % 4 === 0) : split[name].heldout;
