@@ -53,7 +53,7 @@ async function inspect(path: string | undefined, o: InspectOptions): Promise<voi
     `  input        ${pkg.input.id} ${pkg.input.axes}, ${pkg.input.channels} channel(s), size step ${pkg.input.step}`,
     `  output       ${pkg.output.id} ${pkg.output.axes}, ${pkg.output.channels} channel(s)${pkg.output.channelNames ? ` (${pkg.output.channelNames.join(', ')})` : ''}: used as ${pkg.outputKind}`,
     `  pre/post     ${pkg.preprocessing.map((s) => s.id).join(', ') || 'none'} / ${pkg.postprocessing.map((s) => s.id).join(', ') || 'none'}`,
-    `  trained at   ${pkg.trainingDiameter ? `nuclei of ${pkg.trainingDiameter} px (images are resampled to that)` : 'unknown nucleus size (images used as they are)'}`,
+    `  nucleus size ${pkg.trainingDiameter ? `images are resampled so nuclei are ${pkg.trainingDiameter} px across` : 'not given (images used at their own scale)'}`,
     pkg.trainingData ? `  trained on   ${pkg.trainingData}` : '  trained on   not stated',
     pkg.authors.length ? `  authors      ${pkg.authors.join(', ')}` : '',
     ...pkg.cite.map((c) => `  cite         ${c.text}${c.doi ? ` doi:${c.doi}` : c.url ? ` ${c.url}` : ''}`),

@@ -58,7 +58,10 @@ export interface ModelPackage {
   postprocessing: ProcessingStep[];
   testInput?: NpyArray;
   testOutput?: NpyArray;
-  /** ScopePilot settings from `config.scopepilot` (diameter the model was trained at, output kind). */
+  /**
+   * Nucleus diameter (px) images are resampled to before the model, from `config.scopepilot`
+   * `target_diameter` (or `training_diameter`); undefined = use images at their own scale.
+   */
   trainingDiameter?: number;
   outputKind: 'foreground-distance' | 'foreground';
   /** Things the user should know (one sentence each). */
@@ -181,7 +184,9 @@ async function fromRdf(path: string, rdf: Record<string, unknown>, read: Reader)
   if (!testInput || !testOutput) warnings.push('the package has no test tensors: whether it runs as intended here cannot be checked');
 
   const sp = asObj(asObj(rdf.config).scopepilot);
-  const trainingDiameter = typeof sp.training_diameter === 'number' && sp.training_diameter > 0 ? sp.training_diameter : undefined;
+  // the size images are resampled to: target_diameter when given, else the training size
+  const size = typeof sp.target_diameter === 'number' ? sp.target_diameter : sp.training_diameter;
+  const trainingDiameter = typeof size === 'number' && size > 0 ? size : undefined;
   const kind = str(sp.output);
   const outputKind = kind === 'foreground-distance' || (kind === undefined && output.channels === 2) ? 'foreground-distance' : 'foreground';
   if (output.channels > 2 || (kind === undefined && output.channels === 2)) {
@@ -307,10 +312,10 @@ async function bareOnnx(path: string, abs: string): Promise<ModelPackage> {
     output: spec('output', 2),
     preprocessing: [{ id: 'scale_range', kwargs: { min_percentile: 1, max_percentile: 99.8 } }],
     postprocessing: [{ id: 'sigmoid', kwargs: {} }],
-    trainingDiameter: 16,
+    trainingDiameter: 20,
     outputKind: 'foreground-distance',
     warnings: [
-      'no rdf.yaml: assumed ScopePilot conventions (1..99.8 percentile normalisation, sigmoid, foreground + distance outputs, trained at 16 px nuclei)',
+      'no rdf.yaml: assumed ScopePilot conventions (1..99.8 percentile normalisation, sigmoid, foreground + distance outputs, nuclei resampled to 20 px)',
     ],
   };
 }

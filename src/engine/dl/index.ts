@@ -2,7 +2,7 @@
  * Nucleus segmentation with a trained network (ScopePilot's own U-Net by default, or any
  * BioImage Model Zoo package with ONNX weights), returning the same result shape as the
  * classical `segmentNuclei`. Steps: estimate the nucleus size (classical first foreground),
- * resample so nuclei are the size the model was trained at, percentile-normalise, run the
+ * resample so nuclei are the size the model expects, percentile-normalise, run the
  * model in overlapping tiles, resample the probabilities back, seeded watershed.
  * Nothing is downloaded: the default model ships in models/nuclei/.
  * @see O. Ronneberger et al., U-Net, MICCAI 2015, LNCS 9351:234-241.
@@ -157,7 +157,7 @@ export async function segmentWithModel(plane: Plane, opts: ModelSegmentOptions =
       qc.push({
         check: 'model-scale',
         level: 'warn',
-        message: `nuclei of ${diameter.toFixed(1)} px are far from the ${pkg.trainingDiameter} px the model was trained at; resampled by ${clamped} only`,
+        message: `nuclei of ${diameter.toFixed(1)} px are far from the ${pkg.trainingDiameter} px the model expects; resampled by ${clamped} only`,
         value: scale,
         action: 'check the objects on the overlay; give the diameter if the estimate is wrong',
       });

@@ -41,7 +41,7 @@ describe.skipIf(!hasModel)('BioImage Model Zoo package (the shipped nuclei model
     expect(pkg.output.channels).toBe(2);
     expect(pkg.preprocessing.map((s) => s.id)).toEqual(['scale_range']);
     expect(pkg.postprocessing.map((s) => s.id)).toEqual(['sigmoid']);
-    expect(pkg.trainingDiameter).toBe(16);
+    expect(pkg.trainingDiameter).toBe(20);
     expect(pkg.sha256).toBe(pkg.declaredSha256);
     expect(pkg.license).toBe('MIT');
     const check = await checkTestTensors(pkg);
