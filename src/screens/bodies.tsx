@@ -65,7 +65,7 @@ function DataBody({ state }: { state: WizardState }) {
   const plate = scan.plates[0];
   return (
     <Box>
-      {plate ? <PlateGrid scan={scan} plate={plate} /> : null}
+      {plate ? <PlateGrid scan={scan} plate={plate} fit={{ maxWidth: 40, maxLines: 8 }} /> : null}
       <Box flexDirection="column" marginLeft={2} flexShrink={1}>
         <Text wrap="truncate-end">
           {scan.imageSetCount} image sets, {scan.plates.length} plate(s), {scan.wells.length} wells
@@ -81,12 +81,13 @@ function DataBody({ state }: { state: WizardState }) {
           </Text>
         ) : null}
         {scan.conditions.length > 0 ? <Text wrap="truncate-end">conditions: {scan.conditions.join(', ')}</Text> : null}
-        {scan.problems.slice(0, 3).map((p) => (
-          <Text key={p.message} wrap="wrap">
+        {scan.problems.slice(0, 2).map((p) => (
+          <Text key={p.message} wrap="truncate-end">
             {p.level === 'fail' ? '✗' : '!'} {p.message}
             {p.consequence ? `: ${p.consequence}` : ''}
           </Text>
         ))}
+        {scan.problems.length > 2 ? <Text dimColor>{scan.problems.length - 2} more: scopepilot scan shows all</Text> : null}
       </Box>
     </Box>
   );

@@ -30,6 +30,16 @@ describe('plate grid', () => {
     expect(lines[1]).toMatch(/^A\s+2\s+2\s+·/);
     expect(lines[8]).toMatch(/^H(\s+·){12}$/);
   });
+
+  it('fits small terminals: only rows with images (naming the empty ones), one character per well when narrow', () => {
+    const tall = plateGridLines(FACTS.scan.value, 'P1', { maxLines: 8 });
+    expect(tall.length).toBeLessThan(9);
+    expect(tall[1]).toMatch(/^A\s+2/);
+    expect(tall.at(-1)).toMatch(/^\(rows .*–H: no images\)$/);
+    const narrow = plateGridLines(FACTS.scan.value, 'P1', { maxWidth: 30 });
+    expect(narrow[0]).toBe('   123456789012');
+    for (const l of narrow) expect(l.length).toBeLessThanOrEqual(30);
+  });
 });
 
 describe('thumbnail', () => {

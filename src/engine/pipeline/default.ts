@@ -77,7 +77,7 @@ export function defaultRecipe(scan: ScanLike, o: { question?: string } = {}): Re
     stages: {
       qc: { policy: 'exclude-fail' },
       preprocess: { background: 'none', smoothing: 'auto' },
-      objects: { nuclei: { diameter: 'auto', threshold: 'otsu', declump: 'shape', sizeFilter: 'auto' }, cells },
+      objects: { nuclei: { diameter: 'auto', threshold: 'otsu-sqrt', declump: 'shape', sizeFilter: 'auto' }, cells },
       measure: {
         shape: true,
         intensity: q === 'intensity' || q === 'coloc' || q === 'phenotype' || marker !== undefined,

@@ -82,7 +82,7 @@ export const PreprocessStageSchema = z.strictObject({
 export const NucleiSchema = z.strictObject({
   diameter: z.union([z.number().positive('must be a positive diameter in pixels'), z.literal('auto')]).default('auto'),
   /** Threshold method id (ops/threshold/registry THRESHOLDS), or a number for a manual threshold. */
-  threshold: z.union([nonEmpty, z.number()]).default('otsu'),
+  threshold: z.union([nonEmpty, z.number()]).default('otsu-sqrt'),
   /** Multiply the automatic threshold by this (CellProfiler's threshold correction factor). */
   thresholdCorrection: z.number().positive().optional(),
   declump: z.enum(['shape', 'intensity', 'none']).default('shape'),

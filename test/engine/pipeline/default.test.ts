@@ -20,7 +20,7 @@ describe('defaultRecipe', () => {
   it('gives what accepting every recommendation gives: DNA channel by name, Otsu, split by shape, per-well unit', () => {
     const r = defaultRecipe(scan, { question: 'count' });
     expect(r.input).toMatchObject({ root: '/data/plate1', preset: 'imagexpress', channels: { dna: 'DAPI', marker: 'GFP' } });
-    expect(r.stages.objects.nuclei).toMatchObject({ threshold: 'otsu', diameter: 'auto', declump: 'shape' });
+    expect(r.stages.objects.nuclei).toMatchObject({ threshold: 'otsu-sqrt', diameter: 'auto', declump: 'shape' });
     expect(r.stages.qc.policy).toBe('exclude-fail');
     expect(r.question).toMatchObject({ type: 'count', expectedEffectPct: 20, toleratedErrorPct: 7, unit: 'well' });
     expect(r.stages.measure).toMatchObject({ shape: true, intensity: true, texture: false });
@@ -102,6 +102,6 @@ describe('applyDecisions', () => {
     expect(recipe.subset).toEqual(['A01_s2']);
     expect(recipe.decisions).toHaveLength(7);
     expect(unmapped.map((u) => u.field)).toEqual(['mode']);
-    expect(base.stages.objects.nuclei.threshold).toBe('otsu');
+    expect(base.stages.objects.nuclei.threshold).toBe('otsu-sqrt');
   });
 });

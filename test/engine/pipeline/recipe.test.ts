@@ -18,10 +18,10 @@ describe('parseRecipe', () => {
   it('fills in every stage default from a minimal recipe', () => {
     const r = parseRecipe(minimal);
     expect(r.version).toBe(RECIPE_VERSION);
-    expect(r.stages.objects.nuclei).toMatchObject({ threshold: 'otsu', diameter: 'auto', declump: 'shape' });
+    expect(r.stages.objects.nuclei).toMatchObject({ threshold: 'otsu-sqrt', diameter: 'auto', declump: 'shape' });
     expect(r.stages.qc.policy).toBe('exclude-fail');
     expect(r.outputs.parquet).toBe(true);
-    expect(segmentOptions(r)).toMatchObject({ threshold: 'otsu', smoothing: 'auto', declump: 'shape' });
+    expect(segmentOptions(r)).toMatchObject({ threshold: 'otsu-sqrt', smoothing: 'auto', declump: 'shape' });
   });
 
   it('accepts JSON text and keeps the wizard decisions and extra context', () => {
