@@ -55,6 +55,11 @@ export interface Ports {
   judgeQuality: (rows: { id: string; channel: string; metrics: Record<string, number> }[]) => Map<string, QcVerdict[]>;
   defaultRecipe: (scan: ScanResultPort, o: { question: string }) => Record<string, unknown>;
   parseRecipe: (json: unknown) => Record<string, unknown>;
+  applyDecisions: (
+    recipe: Record<string, unknown>,
+    decisions: readonly unknown[],
+    extras?: { excluded?: Record<string, string>; kept?: Record<string, string>; subset?: string[] },
+  ) => { recipe: Record<string, unknown>; unmapped: unknown[] };
   processImageSet: (recipe: Record<string, unknown>, imageSet: ImageSet) => Promise<Record<string, unknown>>;
   runRecipe: (
     recipe: Record<string, unknown>,
@@ -88,6 +93,7 @@ const OWNER: Record<PortName, string> = {
   judgeQuality: 'measure',
   defaultRecipe: 'pipeline',
   parseRecipe: 'pipeline',
+  applyDecisions: 'pipeline',
   processImageSet: 'pipeline',
   runRecipe: 'pipeline',
   writeSlurmScript: 'pipeline',

@@ -53,7 +53,13 @@ export async function buildRecipe(
   const defaultRecipe = await ports.find('defaultRecipe');
   if (!defaultRecipe) return draftRecipe(ctx);
   const base = defaultRecipe(scan, { question: String(resolvedValue(ctx, 'question', 'question')) });
-  const recipe = { ...base, decisions: ctx.session.decisions };
+  // the user's changes go into the fields the runner reads, not only into the decisions list
+  const apply = await ports.find('applyDecisions');
+  const subset = (ctx.facts.subset?.value ?? []).map((p) => p.id).filter((id) => !ctx.session.dropped.includes(id));
+  const applied = apply
+    ? apply(base, ctx.session.decisions, { excluded: ctx.session.excluded, kept: ctx.session.kept, subset }).recipe
+    : base;
+  const recipe = { ...applied, decisions: ctx.session.decisions };
   const parse = await ports.find('parseRecipe');
   return parse ? parse(recipe) : recipe;
 }
