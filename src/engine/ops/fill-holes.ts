@@ -12,9 +12,9 @@ export function fillHoles(mask: Mask): Mask {
   const { width: w, height: h } = mask;
   const m = mask.data;
   const n = w * h;
-  // outside: 1 = background reachable from the border
-  const outside = new Uint8Array(n);
-  // stack of seed pixels; each run is pushed at most once per neighbouring run, bounded by n
+  // out starts all 1; background reachable from the border is set to 0 as it is flooded
+  const out = new Uint8Array(n).fill(1);
+  // stack of seed pixels; each run is pushed at most once per neighbouring run
   let stack = new Int32Array(Math.max(64, 2 * (w + h)));
   let sp = 0;
   const push = (i: number) => {
@@ -35,27 +35,26 @@ export function fillHoles(mask: Mask): Mask {
   }
   while (sp > 0) {
     const i = stack[--sp]!;
-    if (m[i] !== 0 || outside[i] !== 0) continue;
+    if (m[i] !== 0 || out[i] === 0) continue;
     const row = i - (i % w);
     // extend the run left and right
     let a = i;
-    while (a > row && m[a - 1] === 0 && outside[a - 1] === 0) a--;
+    while (a > row && m[a - 1] === 0 && out[a - 1] === 1) a--;
     let b = i;
-    while (b < row + w - 1 && m[b + 1] === 0 && outside[b + 1] === 0) b++;
-    outside.fill(1, a, b + 1);
-    // seed one pixel per background run in the rows above and below
-    for (const off of [-w, w]) {
+    while (b < row + w - 1 && m[b + 1] === 0 && out[b + 1] === 1) b++;
+    out.fill(0, a, b + 1);
+    // seed one pixel per free background run in the rows above and below
+    for (let side = 0; side < 2; side++) {
+      const off = side === 0 ? -w : w;
       const r2 = row + off;
       if (r2 < 0 || r2 >= n) continue;
       let inRun = false;
       for (let j = a + off; j <= b + off; j++) {
-        const free = m[j] === 0 && outside[j] === 0;
+        const free = m[j] === 0 && out[j] === 1;
         if (free && !inRun) push(j);
         inRun = free;
       }
     }
   }
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = outside[i] === 0 ? 1 : 0;
   return { width: w, height: h, data: out };
 }
