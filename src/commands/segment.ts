@@ -89,6 +89,7 @@ function segmentOptions(o: Options): Record<string, unknown> {
 }
 
 async function checkThreshold(name: string): Promise<void> {
+  if (name.trim() !== '' && Number.isFinite(Number(name))) return; // a manual threshold
   let registry: Record<string, unknown> | undefined;
   try {
     const spec = '../engine/ops/threshold/registry.js';
@@ -96,8 +97,13 @@ async function checkThreshold(name: string): Promise<void> {
   } catch {
     return; // no registry yet: segmentNuclei reports unknown names itself
   }
-  if (registry && !(name in registry))
-    throw new UserError(`unknown threshold method "${name}"`, `choose one of: ${Object.keys(registry).join(', ')}`);
+  if (registry && (!(name in registry) || name === 'manual'))
+    throw new UserError(
+      `unknown threshold method "${name}"`,
+      `choose one of: ${Object.keys(registry)
+        .filter((k) => k !== 'manual')
+        .join(', ')}, or give a number (a manual threshold)`,
+    );
 }
 
 /** A progress line or bar on stderr. */
@@ -197,7 +203,7 @@ export function build(): Command {
     .argument('<input...>', 'image files and/or folders of images (never written to)')
     .requiredOption('--out <dir>', 'output folder: labels/<name>.tif and segment.json')
     .option('--diameter <px>', 'typical nucleus diameter in pixels, or "auto" to estimate it per image', 'auto')
-    .option('--threshold <name>', 'threshold method (default: the recommended one, e.g. otsu, li, triangle)')
+    .option('--threshold <name>', 'threshold method: otsu-sqrt (default), otsu, otsu3, li, triangle, yen, ... or a number')
     .addOption(
       new Option('--declump <how>', 'split touching nuclei by shape, by intensity, or not').choices(['shape', 'intensity', 'none']),
     )
