@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 
-async function action(dirs: string[], o: { out: string; json?: boolean }): Promise<void> {
+async function action(dirs: string[], o: { out: string; json?: boolean; report?: boolean }): Promise<void> {
   const out = resolve(o.out);
   const { mergeOutputs } = await import('../engine/pipeline/merge.js');
   const m = await mergeOutputs(out, dirs.length ? dirs : [out]);
@@ -26,6 +26,10 @@ async function action(dirs: string[], o: { out: string; json?: boolean }): Promi
     `${JSON.stringify({ scopepilot: VERSION, sources: dirs.length ? dirs.map((d) => resolve(d)) : [out], complete: m.complete, total: m.index.total, merged: m.index.entries.length, ...m.counts, notes: m.notes, finishedAt: new Date().toISOString() }, null, 2)}\n`,
   );
   if (!m.complete || m.counts.failed > 0 || m.exportError) process.exitCode = 1;
+  if (m.complete && o.report !== false) {
+    const { writeRunRecord } = await import('./run-record.js');
+    if (!(await writeRunRecord(out))) process.exitCode = 1;
+  }
 }
 
 export function build(): Command {
@@ -34,5 +38,6 @@ export function build(): Command {
     .argument('[dirs...]', 'shard output folders (default: the --out folder itself)')
     .requiredOption('--out <dir>', 'output folder for the merged tables')
     .option('--json', 'print the counts as JSON on stdout')
+    .option('--no-report', 'do not write METHODS.md and report.html after a complete merge')
     .action(action);
 }

@@ -2,7 +2,9 @@
  * `scopepilot recipe DIR --out FILE [--question q]`: the recipe that accepting every
  * recommendation in the wizard gives for DIR, for scripted use without a terminal.
  */
-import { resolve } from 'node:path';
+
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 
 interface Options {
@@ -14,6 +16,14 @@ interface Options {
 
 async function action(dir: string, o: Options): Promise<void> {
   const root = resolve(dir);
+  if (!o.plateMap) {
+    // a plate map saved beside the images (as the demo plate and many facilities do) is used
+    const found = ['platemap.csv', 'plate-map.csv', 'plate_map.csv', 'plateMap.csv'].map((n) => join(root, n)).find((p) => existsSync(p));
+    if (found) {
+      o.plateMap = found;
+      process.stderr.write(`using the plate map ${found} (give --plate-map to choose another)\n`);
+    }
+  }
   const [{ scanFolder }, { defaultRecipe }, { writeFileAtomic }, { VERSION }] = await Promise.all([
     import('../engine/dataset/scan.js'),
     import('../engine/pipeline/default.js'),

@@ -20,6 +20,7 @@ interface Options {
   tasks?: number;
   progress?: boolean;
   json?: boolean;
+  report?: boolean;
 }
 
 export function wholeNumber(name: string) {
@@ -134,6 +135,11 @@ async function action(recipePath: string, o: Options): Promise<void> {
     }
     if (s.stopped) process.exitCode = 130;
     else if (s.failed > 0 || (!shard && !s.complete) || s.exportError) process.exitCode = 1;
+    // a whole run (not a shard) leaves its record: METHODS.md and report.html
+    if (!shard && s.complete && !s.stopped && o.report !== false) {
+      const { writeRunRecord } = await import('./run-record.js');
+      if (!(await writeRunRecord(out, recipe as unknown as Record<string, unknown>))) process.exitCode = 1;
+    }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -153,6 +159,7 @@ export function build(): Command {
     .option('--slurm', 'write an sbatch array script + merge job to OUT/slurm instead of running')
     .option('--tasks <n>', 'with --slurm: number of array tasks (shards)', wholeNumber('--tasks'))
     .option('--json', 'print the run summary as JSON on stdout')
+    .option('--no-report', 'do not write METHODS.md and report.html at the end')
     .option('--no-progress', 'no progress on stderr')
     .action(action);
 }

@@ -165,6 +165,17 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const hash = recipeHash(recipe);
   const [from, to] = o.shard ? shardRange(total, o.shard) : [0, total];
   const subset = new Set(recipe.subset);
+  // a recipe made without the wizard has no subset: preview the first image set of every well
+  if (subset.size === 0) {
+    const seen = new Set<string>();
+    for (const s of sets) {
+      const key = `${s.meta.plate ?? ''}/${s.meta.well ?? s.id}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        subset.add(s.id);
+      }
+    }
+  }
   const previews = recipe.outputs.previews;
 
   try {
