@@ -145,7 +145,11 @@ export function build(): Command {
     .description('Check image quality: blur, saturation, empty fields, debris, uneven light, lossy/8-bit exports')
     .argument('<input...>', 'image files and/or folders of images (never written to)')
     .requiredOption('--out <dir>', 'output folder for qc.csv and qc.json')
-    .option('--true-max <value>', 'camera maximum for saturation (default: from the data, e.g. 4095 when 16-bit files hold 12-bit values)', positiveInt)
+    .option(
+      '--true-max <value>',
+      'camera maximum for saturation (default: from the data, e.g. 4095 when 16-bit files hold 12-bit values)',
+      positiveInt,
+    )
     .option('--rule <name=value>', 'change a cut-off, e.g. --rule blurZ=-1.8 --rule saturationFailPercent=0.5 (repeatable)', collect, [])
     .option('--json', 'print every verdict and metric as JSON instead of the summary')
     .option('--no-progress', 'no progress on stderr')

@@ -42,7 +42,13 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function pixelBytes(d: ArrayLike<number>, type: TiffSampleType, n: number): Buffer {
   if (LITTLE_ENDIAN) {
     const arr =
-      type === 'uint8' ? new Uint8Array(n) : type === 'uint16' ? new Uint16Array(n) : type === 'uint32' ? new Uint32Array(n) : new Float32Array(n);
+      type === 'uint8'
+        ? new Uint8Array(n)
+        : type === 'uint16'
+          ? new Uint16Array(n)
+          : type === 'uint32'
+            ? new Uint32Array(n)
+            : new Float32Array(n);
     if (ArrayBuffer.isView(d)) arr.set(d as unknown as ArrayLike<number>);
     else for (let k = 0; k < n; k++) arr[k] = d[k]!;
     return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength);
