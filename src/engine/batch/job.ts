@@ -6,17 +6,11 @@ import { performance } from 'node:perf_hooks';
 import { describeError, UserError } from '../errors.js';
 import { writeLabelTiff } from '../io/labels-write.js';
 import { decodeImage, readBytesSync } from '../io/read.js';
-import type { Labels, Plane, QcVerdict } from '../types.js';
+import type { SegmentResult } from '../segment/index.js';
+import type { Plane, QcVerdict } from '../types.js';
 
-/** What `segmentNuclei` returns (CONTRACTS.md), as far as a batch needs it. */
-export interface SegmentResultLike {
-  labels: Labels;
-  params: Record<string, number | string | boolean>;
-  threshold: number;
-  discarded: { small: number[]; large: number[]; border: number };
-  timingsMs: Record<string, number>;
-  qc: QcVerdict[];
-}
+/** What `segmentNuclei` returns, as far as a batch needs it. */
+export type SegmentResultLike = Pick<SegmentResult, 'labels' | 'params' | 'threshold' | 'discarded' | 'timingsMs' | 'qc'>;
 export type SegmentFn = (plane: Plane, opts?: Record<string, unknown>) => SegmentResultLike;
 
 /** The outcome for one input file (a row of segment.json). */

@@ -5,21 +5,10 @@ import type { UserError } from '../../../src/engine/errors.js';
 import { readMaskFolder } from '../../../src/engine/io/mask-folder.js';
 import { readPlane } from '../../../src/engine/io/read.js';
 import { scoreSegmentation } from '../../../src/engine/results/score.js';
+import { rng } from '../../../src/engine/results/stats-math.js';
 import { DEFAULT_SEGMENT_OPTIONS, segmentNuclei } from '../../../src/engine/segment/index.js';
 import type { Labels, Plane } from '../../../src/engine/types.js';
 import { BBBC039, DSB2018, hasSharedData } from '../../helpers/shared-data.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 12-bit image of bright disks (centre x, y, radius) on a noisy background of 150 +- 10. */
 function disks(w: number, h: number, list: [number, number, number][], seed = 1): Plane {

@@ -19,6 +19,11 @@ export interface OtsuSqrtOptions {
   mask?: Uint8Array;
   /** Bins over the square-root range. Default 256. */
   nbins?: number;
+  /**
+   * Bin every step-th pixel only (default 1). A regular one-in-three sample moves the threshold
+   * by well under a bin on microscopy images and saves most of the time (segmentNuclei uses 3).
+   */
+  step?: number;
 }
 
 /** Variance-stabilised Otsu threshold (see file comment). A constant image returns its value. */
@@ -33,7 +38,8 @@ export function otsuSqrtThreshold(values: PlaneData | Float32Array, o: OtsuSqrtO
   const counts = new Float64Array(nbins);
   const scale = nbins / (shi - slo);
   const n = values.length;
-  for (let i = 0; i < n; i++) {
+  const step = Math.max(1, Math.floor(o.step ?? 1));
+  for (let i = 0; i < n; i += step) {
     if (mask && mask[i] === 0) continue;
     const x = values[i]!;
     if (Number.isNaN(x)) continue;
