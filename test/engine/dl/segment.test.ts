@@ -62,13 +62,13 @@ describe.skipIf(!hasModel || !hasSharedData)('nuclei model on held-out images (n
       const r = await segmentWithModel(plane);
       expect(Number.isNaN(r.threshold)).toBe(true);
       expect(r.params.model).toBe('ScopePilot nuclei U-Net');
-      expect(scoreSegmentation(r.labels, truth).f1, f).toBeGreaterThan(0.85);
+      expect(scoreSegmentation(r.labels, truth).f1, f).toBeGreaterThan(0.9);
     }
     const f = dsb[5]!;
     const plane = await readPlane(join(DSB2018, 'images', f));
     const truth = await readMaskFolder(join(DSB2018, 'masks', f.replace(/\.png$/, '')));
     const r = await segmentWithModel(plane);
-    expect(scoreSegmentation(r.labels, truth).f1, f).toBeGreaterThan(0.8);
+    expect(scoreSegmentation(r.labels, truth).f1, f).toBeGreaterThan(0.9);
   });
 
   it('takes the option record of the classical path (model: builtin, diameter: auto)', async () => {
