@@ -67,7 +67,9 @@ async function inspect(path: string | undefined, o: InspectOptions): Promise<voi
   lines.push(
     check.ok
       ? '  This model runs here. It was trained on other images: check its objects on yours (scopepilot validate) before trusting it.'
-      : '  This model does not reproduce its own test output here: do not use it for results.',
+      : !pkg.testInput || !pkg.testOutput
+        ? '  Without test tensors nothing shows it runs here as its authors intended: check its objects on your images (scopepilot validate) before using it.'
+        : '  This model does not reproduce its own test output here: do not use it for results.',
   );
   process.stdout.write(`${lines.filter((l) => l !== '').join('\n')}\n`);
 }
