@@ -2,7 +2,7 @@
  * Merging: the result tables of a run folder (or of several shard folders) from their
  * checkpoints, in ImageNumber order, so the outputs equal those of one uninterrupted run.
  */
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import {
@@ -11,6 +11,7 @@ import {
   indexCheckpoints,
   type JudgeFn,
   type TableCounts,
+  type TableOptions,
   writeResultTables,
 } from '../results/tables.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
@@ -80,7 +81,16 @@ export async function mergeOutputs(out: string, sources: string[] = [out], o: Me
   const qcSpec = '../measure/qc.js';
   const judge = (await import(/* @vite-ignore */ qcSpec).catch(() => ({}))) as { judgeQuality?: JudgeFn };
   if (!judge.judgeQuality) notes.push('judgeQuality is not in this build: qc.csv has no data-set-wide outlier flags');
-  const counts = await writeResultTables(outAbs, index, judge.judgeQuality ? { judgeQuality: judge.judgeQuality } : {});
+  // the recipe's QC policy decides what the data-set judgement does (recipe.json as the run wrote it)
+  const used = await readFile(join(outAbs, 'recipe.json'), 'utf8')
+    .then((t) => JSON.parse(t) as { stages?: { qc?: { policy?: TableOptions['policy']; keep?: Record<string, string> } } })
+    .catch(() => undefined);
+  const qcStage = used?.stages?.qc;
+  const counts = await writeResultTables(outAbs, index, {
+    ...(judge.judgeQuality ? { judgeQuality: judge.judgeQuality } : {}),
+    ...(qcStage?.policy ? { policy: qcStage.policy } : {}),
+    keep: new Set(Object.keys(qcStage?.keep ?? {})),
+  });
   const outputs = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv'].map((n) => join(outAbs, n));
   const { exportTables } = await import('../results/export.js');
   let exportError: string | undefined;

@@ -136,18 +136,33 @@ async function scanColumns(index: CheckpointIndex): Promise<Columns> {
 /** A QC judge over many images (measure/qc.ts judgeQuality). */
 export type JudgeFn = (
   rows: { id: string; channel: string; metrics: Record<string, number>; group?: string }[],
-) => Map<string, { check: string; level: string }[]>;
+) => Map<string, { check: string; level: string; message?: string }[]>;
 
 export interface TableOptions {
   /**
    * Judge every image against the whole data set (robust z-scores per plate and channel); the
-   * result is the qc.csv column QC_DatasetChecks. Flags only: exclusion was decided per image.
+   * result is the qc.csv column QC_DatasetChecks.
    */
   judgeQuality?: JudgeFn;
+  /**
+   * What the data-set judgement does to an image set that passed its own checks (the recipe's
+   * qc.policy): exclude-fail (default) excludes it when a check fails against the others (a
+   * blurred field among sharp ones), exclude-warn also on doubtful ones, keep-all only flags.
+   */
+  policy?: 'exclude-fail' | 'exclude-warn' | 'keep-all';
+  /** Image set ids the user kept whatever the checks say. */
+  keep?: ReadonlySet<string>;
 }
 
-/** ImageNumber -> "check:level;..." of the population judgement. */
-function datasetChecks(rows: Columns['qcRows'], judge: JudgeFn): Map<number, string> {
+interface DatasetVerdicts {
+  /** "check:level;..." for qc.csv. */
+  text: string;
+  fail: string[];
+  warn: string[];
+}
+
+/** ImageNumber -> the population judgement of that image set (all channels). */
+function datasetChecks(rows: Columns['qcRows'], judge: JudgeFn): Map<number, DatasetVerdicts> {
   const judged = judge(
     rows.map((r) => ({
       id: `${r.imageNumber}\u0000${r.channel}`,
@@ -156,16 +171,28 @@ function datasetChecks(rows: Columns['qcRows'], judge: JudgeFn): Map<number, str
       ...(r.group ? { group: r.group } : {}),
     })),
   );
-  const out = new Map<number, string[]>();
+  const out = new Map<number, { list: string[]; fail: string[]; warn: string[] }>();
   for (const r of rows) {
-    const list = out.get(r.imageNumber) ?? [];
+    const e = out.get(r.imageNumber) ?? { list: [], fail: [], warn: [] };
     for (const v of judged.get(`${r.imageNumber}\u0000${r.channel}`) ?? []) {
       const s = `${v.check}:${v.level}`;
-      if (v.level !== 'ok' && !list.includes(s)) list.push(s);
+      if (v.level === 'ok' || e.list.includes(s)) continue;
+      e.list.push(s);
+      const words = `${v.check} (${r.channel}): ${v.message ?? v.level}`;
+      if (v.level === 'fail') e.fail.push(words);
+      else e.warn.push(words);
     }
-    out.set(r.imageNumber, list);
+    out.set(r.imageNumber, e);
   }
-  return new Map([...out].map(([k, v]) => [k, v.join(';')]));
+  return new Map([...out].map(([k, v]) => [k, { text: v.list.join(';'), fail: v.fail, warn: v.warn }]));
+}
+
+/** The reason to exclude an image set that passed alone but not against the data set, if any. */
+function datasetExclusion(v: DatasetVerdicts | undefined, o: TableOptions): string | undefined {
+  const policy = o.policy ?? 'exclude-fail';
+  if (!v || policy === 'keep-all') return undefined;
+  const bad = policy === 'exclude-warn' ? [...v.fail, ...v.warn] : v.fail;
+  return bad.length ? `against the data set: ${bad.join('; ')}` : undefined;
 }
 
 export interface TableCounts {
@@ -237,6 +264,13 @@ export async function writeResultTables(out: string, index: CheckpointIndex, o: 
   try {
     for (const e of index.entries) {
       const c = JSON.parse(await readFile(e.path, 'utf8')) as Checkpoint;
+      // an image set that passed its own checks may still fail against the others (the policy decides)
+      const againstSet = c.status === 'ok' && !o.keep?.has(c.id) ? datasetExclusion(dataset?.get(c.imageNumber), o) : undefined;
+      if (againstSet) {
+        c.status = 'excluded';
+        c.reason = againstSet;
+        delete c.objects;
+      }
       counts[c.status]++;
       const meta: Cell[] = [
         ...cols.meta.map(([k]) => metaValue(c, k as keyof Checkpoint['meta'])),
@@ -274,7 +308,7 @@ export async function writeResultTables(out: string, index: CheckpointIndex, o: 
           .join(';'),
         c.status === 'excluded',
         c.status === 'excluded' ? (c.reason ?? '') : '',
-        ...(dataset ? [dataset.get(c.imageNumber) ?? ''] : []),
+        ...(dataset ? [dataset.get(c.imageNumber)?.text ?? ''] : []),
       ]);
       if (c.status === 'failed')
         await writers.failures.write([c.imageNumber, c.id, c.stage ?? '', c.reason ?? '', Object.values(c.files).join(';')]);

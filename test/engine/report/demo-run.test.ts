@@ -48,12 +48,13 @@ describe('demo plate: run, methods, report', () => {
     expect(eff.pctCi[0]).toBeGreaterThan(0);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)?.length).toBe(4);
-    // QC thumbnails rendered from the source images: the 4 excluded fields (planted problems),
-    // the images of any well flagged as a statistical outlier, and 4 passing fields
+    // QC thumbnails rendered from the source images: the 5 excluded fields (planted problems:
+    // blurred - excluded against the rest of the plate -, saturated, debris, and the empty well's
+    // two sites), the images of any well flagged as a statistical outlier, and 4 passing fields
     const outlierImages = 2 * r.stats!.outliers.length;
     const flagged = html.match(/class="thumb flagged"/g)?.length ?? 0;
-    expect(flagged).toBeGreaterThanOrEqual(4);
-    expect(flagged).toBeLessThanOrEqual(4 + outlierImages);
+    expect(flagged).toBeGreaterThanOrEqual(5);
+    expect(flagged).toBeLessThanOrEqual(5 + outlierImages);
     if (outlierImages) expect(html).toMatch(/outlier among the wells of DMSO|outlier among the wells of compound-X/);
     expect(html.match(/class="thumb"/g)?.length).toBe(4);
     expect(md).toContain(`${eff.condition} vs DMSO`);

@@ -92,7 +92,7 @@ describe('writeMethods', () => {
     expect(json.objects).toBe(Object.values((await import('./fixture.js')).LAYOUT).reduce((a, [, s]) => a + s[0]! + s[1]!, 0));
     // the paragraph states software, thresholds, exclusions and the expected effect
     expect(json.paragraph).toMatch(/ScopePilot 0\.1\.0 on Node\.js v20\.20\.2/);
-    expect(json.paragraph).toMatch(/Otsu method \(per-image thresholds 0\.101 to 0\.116\)/);
+    expect(json.paragraph).toMatch(/Otsu on square-root intensities method \(per-image thresholds 0\.101 to 0\.116\)/);
     expect(json.paragraph).toMatch(/1 image set was excluded and 1 could not be analysed/);
     expect(json.paragraph).toMatch(/expected effect was a 25% change, with an analysis error of at most 5% tolerated/);
     expect(md).toContain(json.paragraph);
