@@ -57,6 +57,13 @@ async function action(dir: string | undefined, opts: Options): Promise<void> {
       'for scripts use `scopepilot recipe DIR --out recipe.json` and `scopepilot run recipe.json`',
     );
   }
+  // Ink draws only the final frame when CI or CONTINUOUS_INTEGRATION is set (its is-in-ci check,
+  // read once when ink is first imported): a person at this terminal would see a blank screen.
+  // The wizard runs only on a real terminal (checked above), so draw live whatever those say.
+  if (process.stdout.isTTY) {
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+  }
   const { lastSession, loadSession, sessionPath } = await import('../wizard/session.js');
   const { newSession } = await import('../wizard/reducer.js');
   const { createEngine, ensureDemoPlate } = await import('../wizard/engine.js');
