@@ -3,7 +3,7 @@
  * (src/wizard/store.ts) runs the engine and dispatches `loaded`/`failed`.
  */
 import { choiceLabel, cycleValue, effective, type FieldSpec, type StepContext } from './fields.js';
-import { dependents, stepIndex, stepSpec } from './steps.js';
+import { dependents, stepIndex, stepSpec, WIZARD_STEPS } from './steps.js';
 import {
   type Catalog,
   type Decision,
@@ -52,6 +52,23 @@ export function newSession(o: {
 }
 
 export function initialState(session: Session, catalog: Catalog): WizardState {
+  // A step that needs facts opens on the loading screen: drawing the step first would offer
+  // "Enter accept" for the moment before its facts load, and an Enter then would be dropped.
+  const upto = stepIndex(session.step);
+  const first = WIZARD_STEPS.slice(0, upto + 1).find((spec) => spec.loads !== undefined && spec.inputs !== undefined);
+  if (first?.loads !== undefined) {
+    return {
+      phase: 'loading',
+      fact: first.loads,
+      label: 'Getting ready',
+      done: 0,
+      total: 0,
+      session,
+      facts: {},
+      catalog,
+      ui: { ...FRESH_UI },
+    };
+  }
   return { phase: 'step', session, facts: {}, catalog, ui: { ...FRESH_UI } };
 }
 

@@ -57,7 +57,11 @@ export class WizardStore {
 
   /** Start: load what the current step needs. */
   start(): void {
-    this.effects(this.current, undefined);
+    // the initial state may already be 'loading' (see initialState): load what it waits for
+    if (this.ensureFacts() || this.current.phase !== 'loading') return;
+    const { session, facts, catalog, ui } = this.current;
+    this.current = { phase: 'step', session, facts, catalog, ui };
+    for (const l of this.listeners) l(this.current);
   }
 
   dispatch = (action: WizardAction): void => {
@@ -101,14 +105,15 @@ export class WizardStore {
   }
 
   /** Load the first stale fact among the steps up to the current one, in data-flow order. */
-  private ensureFacts(): void {
+  private ensureFacts(): boolean {
     const s = this.current;
     const upto = stepIndex(s.session.step);
     for (const spec of WIZARD_STEPS.slice(0, upto + 1)) {
       if (!spec.loads || !spec.inputs || factsFresh(s, spec.id)) continue;
       this.load(spec.loads, spec.inputs(contextOf(s)));
-      return;
+      return true;
     }
+    return false;
   }
 
   private load(fact: FactKey, key: string): void {

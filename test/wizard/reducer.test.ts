@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { currentFields, factsFresh, isExcluded, reduce } from '../../src/wizard/reducer.js';
+import { currentFields, factsFresh, initialState, isExcluded, reduce } from '../../src/wizard/reducer.js';
 import { dependents, WIZARD_STEPS } from '../../src/wizard/steps.js';
 import { STEP_IDS, type WizardState } from '../../src/wizard/types.js';
-import { FACTS, feed, play, start } from './fixtures.js';
+import { CATALOG, FACTS, feed, play, start } from './fixtures.js';
 
 const acceptN = (s: WizardState, n: number) => play(s, ...Array<'accept'>(n).fill('accept'));
 
@@ -35,6 +35,14 @@ describe('wizard reducer', () => {
     // the failing image was excluded by the default policy, and that is recorded with the reason
     expect(d.find((x) => x.field === 'image:P1_A02_s1')).toMatchObject({ value: 'excluded', changed: false });
     expect(d.find((x) => x.field === 'image:P1_A02_s1')?.why).toMatch(/out of focus/);
+  });
+
+  it('a resumed session opens on the loading screen, so no Enter is offered before the facts are back', () => {
+    const atObjects = { ...start().session, step: 'objects' as const };
+    const s = initialState(atObjects, CATALOG);
+    expect(s.phase).toBe('loading');
+    expect(reduce(s, { type: 'accept' })).toBe(s);
+    expect(initialState(start().session, CATALOG).phase).toBe('step'); // the first step loads nothing
   });
 
   it('Esc goes back one step and keeps what was accepted; at the first step it says so', () => {
