@@ -1,6 +1,7 @@
 /**
- * `scopepilot segment INPUT... --out DIR`: find nuclei in every image with the default
- * (auto-tuned) pipeline and write one instance label TIFF per image plus DIR/segment.json.
+ * `scopepilot segment INPUT... --out DIR [--model builtin|PATH]`: find nuclei in every image with
+ * the default (auto-tuned) classical pipeline, or with a deep-learning model, and write one
+ * instance label TIFF per image plus DIR/segment.json.
  * Lean start-up: only commander and node built-ins at load; the engine is imported in the action
  * (no ink/react/duckdb/onnxruntime on this path).
  */
@@ -22,6 +23,67 @@ interface Options {
   workers?: number;
   json?: boolean;
   progress?: boolean;
+  model?: string;
+}
+
+/** What segment.json records about a model (absent for the classical method). */
+export interface ModelRecord {
+  /** As given: 'builtin' or the package path. */
+  spec: string;
+  name: string;
+  version: string;
+  /** SHA-256 of the ONNX weights. */
+  sha256: string;
+  /** Absolute path of the package. */
+  source: string;
+  trainingData: string;
+}
+
+/**
+ * Validate `--model` once before any image is read: load the package (a UserError naming the path
+ * and what to give instead when it is missing or unsupported) and refuse classical-only options.
+ * Returns the option value jobs get ('builtin' or an absolute path) and what segment.json records.
+ */
+export async function resolveModel(spec: string, o: Partial<Options> = {}): Promise<{ option: string; record: ModelRecord }> {
+  const given = spec.trim();
+  if (given === '')
+    throw new UserError('--model needs a value', 'give --model builtin (the shipped nuclei model) or the path of a model package');
+  const classicalOnly = [
+    ['--threshold', o.threshold],
+    ['--declump', o.declump],
+    ['--min-diameter', o.minDiameter],
+    ['--max-diameter', o.maxDiameter],
+  ].filter(([, v]) => v !== undefined);
+  if (classicalOnly.length)
+    throw new UserError(
+      `${classicalOnly.map(([k]) => k).join(', ')} only ${classicalOnly.length === 1 ? 'applies' : 'apply'} to the classical method, not to --model`,
+      'drop them, or drop --model to use the classical method',
+    );
+  const { getModelPackage, defaultModelPath } = await import('../engine/dl/index.js');
+  const builtin = given === 'builtin';
+  const path = builtin ? defaultModelPath() : resolve(given);
+  let pkg: Awaited<ReturnType<typeof getModelPackage>>;
+  try {
+    pkg = await getModelPackage(path);
+  } catch (err) {
+    if (err instanceof UserError)
+      throw new UserError(
+        `--model ${given}: ${err.message}`,
+        `${err.hint ?? 'give a BioImage Model Zoo package'}; or --model builtin for the shipped nuclei model (check a package with: scopepilot model inspect PATH)`,
+      );
+    throw err;
+  }
+  return {
+    option: builtin ? 'builtin' : path,
+    record: {
+      spec: given,
+      name: pkg.name,
+      version: pkg.version ?? '',
+      sha256: pkg.sha256,
+      source: path,
+      trainingData: pkg.trainingData ?? 'not stated',
+    },
+  };
 }
 
 function positive(name: string) {
@@ -137,6 +199,8 @@ async function action(inputs: string[], o: Options): Promise<void> {
   const t0 = performance.now();
   const out = resolve(o.out);
   const options = segmentOptions(o);
+  const model = o.model !== undefined ? await resolveModel(o.model, o) : undefined;
+  if (model) options.model = model.option;
   if (o.threshold) await checkThreshold(o.threshold);
   const { files, folders, missing } = await expandInputs(inputs);
   checkOutDir(out, folders);
@@ -181,7 +245,8 @@ async function action(inputs: string[], o: Options): Promise<void> {
     version: VERSION,
     created: new Date().toISOString(),
     inputs,
-    options: { ...options, workers },
+    method: model ? 'model' : 'classical',
+    options: { ...options, workers, ...(model ? { model: model.record } : {}) },
     summary,
     images: ok.map(({ index: _i, ok: _ok, output, ...r }) => ({ ...r, labels: output ? relative(out, output) : undefined })),
     failures,
@@ -209,6 +274,10 @@ export function build(): Command {
     )
     .option('--min-diameter <px>', 'discard objects smaller than this diameter (pixels)', positive('--min-diameter'))
     .option('--max-diameter <px>', 'discard objects larger than this diameter (pixels)', positive('--max-diameter'))
+    .option(
+      '--model <builtin|path>',
+      'find nuclei with a deep-learning model: "builtin" (ScopePilot\'s nuclei U-Net) or a BioImage Model Zoo package (folder, .zip, rdf.yaml or .onnx)',
+    )
     .option('--workers <n>', 'parallel workers (default: number of cores)', positive('--workers'))
     .option('--json', 'print segment.json to stdout instead of a summary')
     .option('--no-progress', 'no progress on stderr')

@@ -11,7 +11,8 @@ import type { Plane, QcVerdict } from '../types.js';
 
 /** What `segmentNuclei` returns, as far as a batch needs it. */
 export type SegmentResultLike = Pick<SegmentResult, 'labels' | 'params' | 'threshold' | 'discarded' | 'timingsMs' | 'qc'>;
-export type SegmentFn = (plane: Plane, opts?: Record<string, unknown>) => SegmentResultLike;
+/** `segmentNuclei` (synchronous) or `segmentModel` (asynchronous). */
+export type SegmentFn = (plane: Plane, opts?: Record<string, unknown>) => SegmentResultLike | Promise<SegmentResultLike>;
 
 /** The outcome for one input file (a row of segment.json). */
 export interface SegmentFileResult {
@@ -55,9 +56,29 @@ export async function loadSegmentFn(): Promise<SegmentFn> {
   return cached;
 }
 
+let cachedModel: SegmentFn | undefined;
+
+/**
+ * The engine's `segmentModel` (src/engine/dl), loaded once per thread and only when a job asks
+ * for a model, so the classical path never loads onnxruntime.
+ */
+export async function loadModelSegmentFn(): Promise<SegmentFn> {
+  if (cachedModel) return cachedModel;
+  const mod = await import('../dl/index.js');
+  cachedModel = mod.segmentModel;
+  return cachedModel;
+}
+
+/** True when the job's options ask for a model (`model: 'builtin'` or a package path). */
+export function wantsModel(options: Record<string, unknown>): boolean {
+  return typeof options.model === 'string' && options.model !== '';
+}
+
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-/** Run one job. Never throws for a bad input file: the failure is in the result. */
+/**
+ * Run one job with `segment`, or else with `segmentModel` when `job.options.model` is set, or
+ * else with `segmentNuclei`. Never throws for a bad input file: the failure is in the result. */
 export async function runJob(job: JobSpec, segment?: SegmentFn): Promise<SegmentFileResult> {
   const t0 = performance.now();
   const timingsMs: Record<string, number> = {};
@@ -67,8 +88,8 @@ export async function runJob(job: JobSpec, segment?: SegmentFn): Promise<Segment
     const plane = img.planes[0]!;
     const t1 = performance.now();
     timingsMs.read = round(t1 - t0);
-    const fn = segment ?? (await loadSegmentFn());
-    const seg = fn(plane, job.options);
+    const fn = segment ?? (wantsModel(job.options) ? await loadModelSegmentFn() : await loadSegmentFn());
+    const seg = await fn(plane, job.options);
     const t2 = performance.now();
     timingsMs.segment = round(t2 - t1);
     for (const [k, v] of Object.entries(seg.timingsMs ?? {})) timingsMs[`segment.${k}`] = round(v);
