@@ -12,6 +12,7 @@ interface Options {
   question: string;
   pattern?: string;
   plateMap?: string;
+  model?: string;
 }
 
 async function action(dir: string, o: Options): Promise<void> {
@@ -24,6 +25,11 @@ async function action(dir: string, o: Options): Promise<void> {
       process.stderr.write(`using the plate map ${found} (give --plate-map to choose another)\n`);
     }
   }
+  // a bad model path stops here, before the folder is scanned (onnxruntime loads only with --model)
+  const model =
+    o.model !== undefined
+      ? await (await import('../engine/pipeline/model.js')).loadModelInfo(o.model.trim(), { field: '--model' })
+      : undefined;
   const [{ scanFolder }, { defaultRecipe }, { writeFileAtomic }, { VERSION }] = await Promise.all([
     import('../engine/dataset/scan.js'),
     import('../engine/pipeline/default.js'),
@@ -35,8 +41,18 @@ async function action(dir: string, o: Options): Promise<void> {
     ...(o.plateMap ? { plateMap: resolve(o.plateMap) } : {}),
   });
   const recipe = defaultRecipe({ ...scan, ...(o.plateMap ? { plateMapPath: resolve(o.plateMap) } : {}) }, { question: o.question });
+  const stages = model
+    ? {
+        ...recipe.stages,
+        objects: {
+          ...recipe.stages.objects,
+          nuclei: { ...recipe.stages.objects.nuclei, method: 'model' as const, model: model.spec === 'builtin' ? 'builtin' : model.source },
+        },
+      }
+    : recipe.stages;
   const doc = {
     ...recipe,
+    stages,
     ...(o.pattern ? { input: { ...recipe.input, pattern: o.pattern } } : {}),
     createdAt: new Date().toISOString(),
     scopepilot: VERSION,
@@ -46,7 +62,8 @@ async function action(dir: string, o: Options): Promise<void> {
   for (const p of scan.problems) process.stderr.write(`${p.level}: ${p.message}${p.hint ? ` - ${p.hint}` : ''}\n`);
   process.stdout.write(
     `${out}: ${scan.imageSets.length} image sets, DNA channel "${recipe.input.channels.dna}"` +
-      `${recipe.input.channels.marker ? `, marker "${recipe.input.channels.marker}"` : ''}, question ${recipe.question.type}\n` +
+      `${recipe.input.channels.marker ? `, marker "${recipe.input.channels.marker}"` : ''}, question ${recipe.question.type}` +
+      `${model ? `, nuclei by the model ${model.name}${model.version ? ` ${model.version}` : ''}` : ''}\n` +
       `run it with: scopepilot run ${o.out} --out RESULTS\n`,
   );
 }
@@ -61,5 +78,9 @@ export function build(): Command {
     )
     .option('--pattern <p>', 'file naming preset id or regular expression (default: detected)')
     .option('--plate-map <csv>', 'plate map CSV (plate, well, condition ...)')
+    .option(
+      '--model <builtin|path>',
+      'find nuclei with a deep-learning model: "builtin" (ScopePilot\'s nuclei U-Net) or a BioImage Model Zoo package (default: classical)',
+    )
     .action(action);
 }

@@ -25,6 +25,8 @@ export type ObjectTableLike =
 export interface PipelineDeps {
   readPlane: (path: string) => Promise<Plane>;
   segmentNuclei: (plane: Plane, opts?: Record<string, unknown>) => SegmentResultLike;
+  /** segmentModel (src/engine/dl), for recipes with objects.nuclei.method 'model'; loaded only then. */
+  segmentModel?: (plane: Plane, opts?: Record<string, unknown>) => Promise<SegmentResultLike>;
   measureObjects?: (labels: Labels, channels: Record<string, Plane>, opts?: Record<string, unknown>) => ObjectTableLike;
   measureImageQuality?: (plane: Plane, opts?: { trueMax?: number; objectCount?: number }) => Record<string, number>;
   judgeQuality?: (
@@ -37,7 +39,7 @@ export interface PipelineDeps {
 }
 
 /** Modules searched for each function, in order (relative to this file). */
-const SOURCES: Record<Exclude<keyof PipelineDeps, 'readPlane'>, string[]> = {
+const SOURCES: Record<Exclude<keyof PipelineDeps, 'readPlane' | 'segmentModel'>, string[]> = {
   segmentNuclei: ['../segment/index.js'],
   measureObjects: ['../measure/index.js', '../measure/objects.js', '../measure/measure.js'],
   measureImageQuality: ['../measure/index.js', '../measure/quality.js', '../measure/qc.js'],

@@ -208,14 +208,19 @@ export async function processImageSet(
       return res;
     }
 
-    // preprocess (background of the DNA channel; segmentNuclei smooths) + objects
+    // preprocess (background of the DNA channel; segmentNuclei smooths) + objects (classical, or
+    // a model: onnxruntime is loaded only for a recipe that asks for one)
     stage = 'objects';
     const ts = performance.now();
     const bg = backgroundOptions(recipe);
     let segPlane = dnaPlane;
     if (bg && deps.subtractBackground) segPlane = deps.subtractBackground(dnaPlane, bg);
     else if (bg) notes.push('background correction was asked for, but subtractBackground is not in this build: skipped');
-    const seg = deps.segmentNuclei(segPlane, segmentOptions(recipe));
+    const segOpts = segmentOptions(recipe);
+    const seg =
+      recipe.stages.objects.nuclei.method === 'model'
+        ? await (deps.segmentModel ?? (await import('../dl/index.js')).segmentModel)(segPlane, segOpts)
+        : deps.segmentNuclei(segPlane, segOpts);
     res.nuclei = seg.labels;
     res.segment = {
       params: seg.params,

@@ -78,8 +78,20 @@ export const PreprocessStageSchema = z.strictObject({
   smoothing: z.union([z.number().min(0), z.literal('auto')]).default('auto'),
 });
 
-/** Options of segmentNuclei (src/engine/segment/index.ts) for the primary objects. */
+/**
+ * How the primary objects are found: options of segmentNuclei (src/engine/segment/index.ts), or
+ * with method 'model' a deep-learning model (segmentModel, src/engine/dl), which uses only the
+ * diameter (for its scale) and ignores the classical-only fields.
+ */
 export const NucleiSchema = z.strictObject({
+  /** classical: threshold + watershed (segmentNuclei); model: a deep-learning model (segmentModel). */
+  method: z.enum(['classical', 'model']).default('classical'),
+  /**
+   * The model for method 'model': 'builtin' (ScopePilot's nuclei U-Net, models/nuclei) or the path
+   * of a BioImage Model Zoo package (folder, .zip, rdf.yaml or .onnx; absolute, or relative to the
+   * working directory). Absent = 'builtin'. Ignored by the classical method.
+   */
+  model: z.string().min(1, "must be 'builtin' or the path of a model package").optional(),
   diameter: z.union([z.number().positive('must be a positive diameter in pixels'), z.literal('auto')]).default('auto'),
   /** Threshold method id (ops/threshold/registry THRESHOLDS), or a number for a manual threshold. */
   threshold: z.union([nonEmpty, z.number()]).default('otsu-sqrt'),
@@ -249,13 +261,21 @@ export function asRecipe(x: unknown): Recipe {
   return x !== null && typeof x === 'object' && PARSED.has(x) ? (x as Recipe) : parseRecipe(x);
 }
 
+/** The model a recipe asks for ('builtin' or a package path), or undefined for the classical method. */
+export function modelSpec(recipe: Recipe): string | undefined {
+  const n = recipe.stages.objects.nuclei;
+  return n.method === 'model' ? (n.model ?? 'builtin') : undefined;
+}
+
 /**
  * The segmentNuclei options a recipe asks for (objects.nuclei + preprocess smoothing), as passed
  * to `segmentNuclei(plane, opts)`. sizeFilter 'off' removes the diameter-based size limits.
- * Background subtraction is applied before (see backgroundOptions).
+ * Background subtraction is applied before (see backgroundOptions). With method 'model':
+ * `{diameter, model}`, the options of segmentModel (src/engine/dl).
  */
 export function segmentOptions(recipe: Recipe): Record<string, number | string | boolean> {
   const n = recipe.stages.objects.nuclei;
+  if (n.method === 'model') return { diameter: n.diameter, model: n.model ?? 'builtin' };
   const o: Record<string, number | string | boolean> = {
     diameter: n.diameter,
     threshold: n.threshold,

@@ -19,6 +19,7 @@ import { readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
 import { mergeOutputs } from './merge.js';
+import { recipeModel } from './model.js';
 import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
 
 export interface Shard {
@@ -159,6 +160,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       `--out ${out} is inside the input folder ${root}; ScopePilot never writes into input folders`,
       'choose an output folder outside it',
     );
+  await recipeModel(recipe); // a model recipe with an unusable model stops here, before any image
   const { sets, notes } = await enumerate(recipe, root, base, o);
   const total = sets.length;
   const names = safeNames(sets.map((s) => s.id));

@@ -70,8 +70,12 @@ export function buildChecklist(r: Omit<MethodsRecord, 'checklist' | 'paragraph' 
     'minimal',
     'model-cite',
     'Model: original method cited, access, validation data',
-    model ? 'todo' : 'n/a',
-    model ? AUTHOR : 'no machine-learning model was used',
+    !model ? 'n/a' : r.model?.sha256 && r.validation ? 'done' : 'todo',
+    !model
+      ? 'no machine-learning model was used'
+      : r.model?.sha256
+        ? `METHODS.md "Deep-learning model": name, version, source, SHA-256 checksum, citations${r.validation ? '; "Validation" on these images' : `; ${AUTHOR}: validate it on a few hand-labelled images of these data (scopepilot validate)`}`
+        : AUTHOR,
   );
   add(
     'recommended',
@@ -92,8 +96,12 @@ export function buildChecklist(r: Omit<MethodsRecord, 'checklist' | 'paragraph' 
     'recommended',
     'model-training',
     'Model: training data, hyperparameters, limitations',
-    'n/a',
-    model ? AUTHOR : 'no machine-learning model was used',
+    !model ? 'n/a' : r.model?.trainingData ? 'done' : 'todo',
+    !model
+      ? 'no machine-learning model was used'
+      : r.model?.trainingData
+        ? `METHODS.md "Deep-learning model" (training data) and "Limitations"; hyperparameters in the package's documentation${r.model.spec === 'builtin' ? ' (models/nuclei/README.md)' : ''}`
+        : AUTHOR,
   );
   add('ideal', 'tutorial', 'Screen recording or tutorial of the usage', 'todo', `${AUTHOR} (ScopePilot's README documents each command)`);
   add(
@@ -103,7 +111,17 @@ export function buildChecklist(r: Omit<MethodsRecord, 'checklist' | 'paragraph' 
     'todo',
     `npm install -g scopepilot@${sw.scopepilot ?? ''}; a container image is ${AUTHOR}`,
   );
-  add('ideal', 'model-format', 'Model in a standard format (BioImage Model Zoo)', 'n/a', 'no machine-learning model was used');
+  add(
+    'ideal',
+    'model-format',
+    'Model in a standard format (BioImage Model Zoo)',
+    !model ? 'n/a' : r.model?.format?.startsWith('bioimage.io') ? 'done' : 'todo',
+    !model
+      ? 'no machine-learning model was used'
+      : r.model?.format?.startsWith('bioimage.io')
+        ? `${r.model.format} package (rdf.yaml with ONNX weights)`
+        : `${AUTHOR}: package the model for the BioImage Model Zoo`,
+  );
 
   const n = r.qc.imagesAnalysed;
   add(

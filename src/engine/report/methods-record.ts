@@ -10,6 +10,7 @@ import { RECIPE_VERSION } from '../pipeline/recipe.js';
 import { buildChecklist, type ChecklistItem } from './checklist.js';
 import { CITATIONS, THRESHOLD_NAMES } from './citations.js';
 import type { RunFacts } from './facts.js';
+import { isModelField, type MethodsModel, modelObjectsSummary, modelStageSummary, withoutClassical } from './methods-model.js';
 import { methodsParagraph } from './paragraph.js';
 import { type DecisionLike, type MethodsParam, otherDecisions, recipeParameters } from './params.js';
 
@@ -52,6 +53,8 @@ export interface MethodsContext {
   statistics?: { lines?: string[]; tolerance?: string };
   /** The thresholds registry entry for the recipe's method, when loaded. */
   threshold?: { name?: string; citation?: string };
+  /** The deep-learning model of a recipe with objects.nuclei.method 'model' (writeMethods loads it). */
+  model?: MethodsModel;
 }
 
 export interface MethodsRecord {
@@ -65,6 +68,8 @@ export interface MethodsRecord {
   };
   /** When the run started/finished (from run.json only; absent otherwise). */
   date?: { startedAt?: string; finishedAt?: string };
+  /** The deep-learning model that found the nuclei (absent: the classical method). */
+  model?: MethodsModel;
   data: {
     /** The folder analysed (as in recipe.json). */
     root: string;
@@ -194,22 +199,46 @@ function stagesOf(recipe: Recipe, params: MethodsParam[], ctx: MethodsContext, f
   stages.push({
     id: 'preprocess',
     title: 'Preprocessing (for object finding only)',
-    summary: `${bg === 'none' ? 'No background subtraction' : bg === 'auto' ? 'Background subtraction chosen per image from the nucleus size' : `Background was subtracted (${bg === 'rolling-ball' ? 'rolling ball' : 'white top-hat'})`}; the DNA channel was smoothed with a Gaussian filter (sigma ${sm === 'auto' ? 'scaled to the nucleus diameter' : `${sm} px`}). Measurements use the raw, uncorrected pixel values.`,
+    summary: `${bg === 'none' ? 'No background subtraction' : bg === 'auto' ? 'Background subtraction chosen per image from the nucleus size' : `Background was subtracted (${bg === 'rolling-ball' ? 'rolling ball' : 'white top-hat'})`}; ${n.method === 'model' ? 'the DNA channel was not smoothed (the model takes the normalised image)' : `the DNA channel was smoothed with a Gaussian filter (sigma ${sm === 'auto' ? 'scaled to the nucleus diameter' : `${sm} px`})`}. Measurements use the raw, uncorrected pixel values.`,
     params: byPrefix(params, 'stages.preprocess.'),
-    citations: ['gaussian', ...(bg === 'rolling-ball' ? ['rollingBall'] : bg === 'tophat' ? ['tophat'] : [])],
+    citations: [
+      ...(n.method === 'model' ? [] : ['gaussian']),
+      ...(bg === 'rolling-ball' ? ['rollingBall'] : bg === 'tophat' ? ['tophat'] : []),
+    ],
   });
   const size =
     n.sizeFilter === 'off'
       ? 'no size filter was applied'
       : `objects smaller than ${n.minDiameter !== undefined ? `${n.minDiameter} px` : '0.4 x the nucleus diameter'} across${n.maxDiameter !== undefined ? ` or larger than ${n.maxDiameter} px across` : ''} were discarded`;
   const thr = facts.thresholdRange ? ` (per-image thresholds ${fmt(facts.thresholdRange.min)} to ${fmt(facts.thresholdRange.max)})` : '';
-  stages.push({
-    id: 'objects',
-    title: 'Object finding (nuclei)',
-    summary: `Nuclei in the ${recipe.input.channels.dna} channel were found by global thresholding with the ${thrName} method${thr} (foreground above the threshold)${n.fillHoles ? ', holes were filled' : ''}, ${n.declump === 'shape' ? 'touching nuclei were split by a marker-controlled watershed on the distance transform' : n.declump === 'intensity' ? 'touching nuclei were split by a watershed on the smoothed intensity' : 'touching nuclei were not split'}; ${size}${n.clearBorder ? '; nuclei touching the image edge were removed' : ''}. Nucleus diameter: ${n.diameter === 'auto' ? 'estimated from the images' : `${n.diameter} px`}.${s.objects.cells !== 'none' ? ` Cells were ${s.objects.cells === 'propagate' ? `grown from the nuclei by propagation on the ${recipe.input.channels.cell ?? recipe.input.channels.marker ?? 'marker'} channel` : `approximated by expanding each nucleus by ${s.objects.expandPx ?? '?'} px`}; cytoplasm = cell minus nucleus.` : ''}`,
-    params: byPrefix(params, 'stages.objects.'),
-    citations: objectCitations(n, s.objects.cells, ctx.threshold?.citation !== undefined),
-  });
+  const cellsText =
+    s.objects.cells !== 'none'
+      ? ` Cells were ${s.objects.cells === 'propagate' ? `grown from the nuclei by propagation on the ${recipe.input.channels.cell ?? recipe.input.channels.marker ?? 'marker'} channel` : `approximated by expanding each nucleus by ${s.objects.expandPx ?? '?'} px`}; cytoplasm = cell minus nucleus.`
+      : '';
+  const model = n.method === 'model' ? (ctx.model ?? { spec: n.model ?? 'builtin' }) : undefined;
+  if (model) {
+    stages.push({
+      id: 'model',
+      title: 'Deep-learning model',
+      summary: modelStageSummary(model, ctx.validation !== undefined),
+      params: params.filter(isModelField),
+      citations: [],
+    });
+    stages.push({
+      id: 'objects',
+      title: 'Object finding (nuclei)',
+      summary: modelObjectsSummary(recipe, model, cellsText),
+      params: byPrefix(params, 'stages.objects.').filter((p) => !isModelField(p)),
+      citations: s.objects.cells === 'propagate' ? ['watershed', 'propagate'] : ['watershed'],
+    });
+  } else
+    stages.push({
+      id: 'objects',
+      title: 'Object finding (nuclei)',
+      summary: `Nuclei in the ${recipe.input.channels.dna} channel were found by global thresholding with the ${thrName} method${thr} (foreground above the threshold)${n.fillHoles ? ', holes were filled' : ''}, ${n.declump === 'shape' ? 'touching nuclei were split by a marker-controlled watershed on the distance transform' : n.declump === 'intensity' ? 'touching nuclei were split by a watershed on the smoothed intensity' : 'touching nuclei were not split'}; ${size}${n.clearBorder ? '; nuclei touching the image edge were removed' : ''}. Nucleus diameter: ${n.diameter === 'auto' ? 'estimated from the images' : `${n.diameter} px`}.${cellsText}`,
+      params: byPrefix(params, 'stages.objects.'),
+      citations: objectCitations(n, s.objects.cells, ctx.threshold?.citation !== undefined),
+    });
   const m = s.measure;
   const mods = [m.shape && 'shape (AreaShape)', m.intensity && 'intensity', m.texture && 'texture', m.coloc && 'colocalisation'].filter(
     Boolean,
@@ -247,7 +276,8 @@ function fmt(x: number): string {
 /** Build the methods record. Pure: same input, same record. */
 export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   const { recipe, context: ctx, facts } = input;
-  const params = recipeParameters(recipe);
+  const all = recipeParameters(recipe);
+  const params = recipe.stages.objects.nuclei.method === 'model' ? withoutClassical(all) : all;
   const stages = stagesOf(recipe, params, ctx, facts);
   const rv = facts.versions ?? {};
   const complete = 'sharp' in rv || 'libvips' in rv;
@@ -312,6 +342,11 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
     ...(recipe.stages.objects.nuclei.clearBorder
       ? ['Nuclei touching the image edge were removed, which under-counts large or edge-dense fields equally in all conditions.']
       : []),
+    ...(recipe.stages.objects.nuclei.method === 'model'
+      ? [
+          `Nuclei were found by a deep-learning model trained on other images (${ctx.model?.trainingData ?? 'training data not stated'}); ${validation ? 'it was compared with hand-made labels of these images (see Validation)' : 'its objects must be checked on these images before the results are trusted'}.`,
+        ]
+      : []),
     ...(validation ? [] : ['The segmentation was not compared with hand-made labels; it was checked by eye on the subset.']),
     ...(tolerated !== undefined && validation?.countErrorPct !== undefined && validation.countErrorPct > tolerated
       ? [`The measured count error (${validation.countErrorPct.toFixed(1)}%) is above the tolerated ${tolerated}%.`]
@@ -324,6 +359,9 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
     formatVersion: 1,
     software: { versions, source, recipeVersion: recipe.version ?? RECIPE_VERSION },
     ...(facts.startedAt || facts.finishedAt ? { date: { startedAt: facts.startedAt, finishedAt: facts.finishedAt } } : {}),
+    ...(recipe.stages.objects.nuclei.method === 'model'
+      ? { model: ctx.model ?? { spec: recipe.stages.objects.nuclei.model ?? 'builtin' } }
+      : {}),
     data,
     question: recipe.question,
     stages,
@@ -358,6 +396,7 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
   if (validation) keys.add('dsb');
   for (const k of ['checklist', 'rembi', 'jost']) keys.add(k);
   base.references = [...keys].map((k) => (k === 'threshold' ? (ctx.threshold?.citation ?? '') : (CITATIONS[k] ?? ''))).filter(Boolean);
+  for (const c of base.model?.cite ?? []) if (!base.references.includes(c)) base.references.push(c);
   const checklist = buildChecklist(base);
   return { ...base, checklist, paragraph: methodsParagraph(base), context: reduceContext(ctx) };
 }

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
+import { loadModelInfo } from '../pipeline/model.js';
 import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
 import { summarise } from '../results/stats.js';
 import { readOutputFolder } from '../results/stats-tables.js';
@@ -188,6 +189,14 @@ export async function writeMethods(
   if (!ctx.threshold) {
     const t = await thresholdEntry(String(r.stages.objects.nuclei.threshold));
     if (t) ctx.threshold = t;
+  }
+  if (!ctx.model && r.stages.objects.nuclei.method === 'model') {
+    const spec = r.stages.objects.nuclei.model ?? 'builtin';
+    try {
+      ctx.model = await loadModelInfo(spec);
+    } catch (err) {
+      ctx.model = { spec, error: (err as Error).message };
+    }
   }
   if (!ctx.statistics && folder.images && folder.images.rows.length) {
     try {

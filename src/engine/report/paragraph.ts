@@ -38,7 +38,7 @@ export function methodsParagraph(r: Omit<MethodsRecord, 'checklist' | 'paragraph
   s.push(
     `${qcStage?.summary ?? ''}${qc.imagesAnalysed !== undefined || excl ? ` In total ${excl} image set${excl === 1 ? ' was' : 's were'} excluded${qc.failed ? ` and ${qc.failed} could not be analysed (unreadable or failed)` : ''}.` : ''}`,
   );
-  for (const id of ['preprocess', 'objects', 'measure'] as const) {
+  for (const id of ['preprocess', 'model', 'objects', 'measure'] as const) {
     const st = r.stages.find((x) => x.id === id);
     if (st) s.push(st.summary);
   }

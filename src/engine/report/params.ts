@@ -69,6 +69,8 @@ const LABELS: Record<string, string> = {
   'stages.qc.policy': 'What to do with images failing QC',
   'stages.preprocess.background': 'Background subtraction',
   'stages.preprocess.smoothing': 'Smoothing sigma (px)',
+  'stages.objects.nuclei.method': 'Object-finding method (classical or deep-learning model)',
+  'stages.objects.nuclei.model': "Deep-learning model ('builtin' or package path)",
   'stages.objects.nuclei.threshold': 'Threshold method',
   'stages.objects.nuclei.diameter': 'Nucleus diameter (px)',
   'stages.objects.nuclei.declump': 'Split touching nuclei',
