@@ -23,6 +23,7 @@
 import { UserError } from '../errors.js';
 import type { Plane, PlaneData } from '../types.js';
 import { greyOpen } from './morphology.js';
+import { upsampleBilinear } from './upsample.js';
 
 export interface BackgroundOptions {
   method: 'rolling-ball' | 'tophat';
@@ -133,27 +134,8 @@ export function rollingBallBackground(plane: Plane, radius: number): Float64Arra
   const bgSmall = rollBall(small, sw, sh, radius, s);
   // bilinear interpolation back, block centres at (i + 0.5) s - 0.5
   const out = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) {
-    let fy = (y + 0.5) / s - 0.5;
-    if (fy < 0) fy = 0;
-    if (fy > sh - 1) fy = sh - 1;
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(sh - 1, y0 + 1);
-    const ty = fy - y0;
-    for (let x = 0; x < w; x++) {
-      let fx = (x + 0.5) / s - 0.5;
-      if (fx < 0) fx = 0;
-      if (fx > sw - 1) fx = sw - 1;
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const tx = fx - x0;
-      const top = bgSmall[y0 * sw + x0]! * (1 - tx) + bgSmall[y0 * sw + x1]! * tx;
-      const bot = bgSmall[y1 * sw + x0]! * (1 - tx) + bgSmall[y1 * sw + x1]! * tx;
-      const b = top * (1 - ty) + bot * ty;
-      const v = data[y * w + x]!;
-      out[y * w + x] = Math.min(b, v); // the background never exceeds the image
-    }
-  }
+  upsampleBilinear(bgSmall, sw, sh, s, out, w, h);
+  for (let i = 0; i < out.length; i++) if (data[i]! < out[i]!) out[i] = data[i]!; // the background never exceeds the image
   return out;
 }
 

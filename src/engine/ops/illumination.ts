@@ -15,6 +15,7 @@
 import { UserError } from '../errors.js';
 import type { Plane } from '../types.js';
 import { gaussianF32 } from './gaussian.js';
+import { upsampleBilinear } from './upsample.js';
 
 export interface IlluminationOptions {
   /** Smoothing sigma of the illumination estimate in pixels; several times the object diameter (e.g. 50-100). */
@@ -46,25 +47,7 @@ export function illuminationField(plane: Plane, o: IlluminationOptions): Float32
   for (let k = 0; k < small.length; k++) small[k] = sum[k]! / cnt[k]!;
   const blurred = gaussianF32(small, sw, sh, sigma / f);
   const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    let fy = (y + 0.5) / f - 0.5;
-    if (fy < 0) fy = 0;
-    if (fy > sh - 1) fy = sh - 1;
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(sh - 1, y0 + 1);
-    const ty = fy - y0;
-    for (let x = 0; x < w; x++) {
-      let fx = (x + 0.5) / f - 0.5;
-      if (fx < 0) fx = 0;
-      if (fx > sw - 1) fx = sw - 1;
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const tx = fx - x0;
-      const top = blurred[y0 * sw + x0]! * (1 - tx) + blurred[y0 * sw + x1]! * tx;
-      const bot = blurred[y1 * sw + x0]! * (1 - tx) + blurred[y1 * sw + x1]! * tx;
-      out[y * w + x] = top * (1 - ty) + bot * ty;
-    }
-  }
+  upsampleBilinear(blurred, sw, sh, f, out, w, h);
   return out;
 }
 
