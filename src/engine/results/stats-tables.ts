@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseCsv as parseRecords } from './csv.js';
 
 /** A parsed CSV: header names and string cells (empty string for a missing cell). */
 export interface CsvTable {
@@ -21,37 +22,7 @@ export interface CsvTable {
  * The first record is the header. Short rows are padded with ''. A BOM is ignored.
  */
 export function parseCsv(text: string): CsvTable {
-  const records: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  for (; i < n; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      records.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    records.push(row);
-  }
+  const records = parseRecords(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const nonEmpty = records.filter((r) => !(r.length === 1 && r[0] === ''));
   const columns = nonEmpty[0] ?? [];
   const rows = nonEmpty
