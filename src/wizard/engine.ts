@@ -5,8 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { UserError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/io/atomic.js';
 import type { ImageSet, Labels, Plane, QcLevel, QcVerdict } from '../engine/types.js';
+import { compareMethods, METHOD_LABEL, meanScore } from './compare.js';
 import type { WizardEngine, WorkOptions } from './engine-api.js';
 import { findPlateMap, scanFacts } from './engine-scan.js';
 import type { StepContext } from './fields.js';
@@ -235,26 +237,52 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       const list = kept(ctx);
       const previews: PreviewRef[] = [];
       const perImage: NonNullable<StageFacts['perImage']> = [];
-      const opts = segmentOptions(ctx);
+      const method = resolvedValue(ctx, 'objects', 'method') === 'model' ? 'model' : 'classical';
+      const classicalOpts = segmentOptions(ctx);
+      const bg = String(resolvedValue(ctx, 'preprocess', 'background'));
+      const model = await findPort('segmentModel');
+      let modelError: string | undefined;
+      /** The model's objects (background subtracted first, as the runner does); undefined when it cannot run. */
+      const runModel = async (plane: Plane) => {
+        if (!model || modelError) return undefined;
+        try {
+          const input =
+            bg === 'rolling-ball' || bg === 'tophat' ? (await port('subtractBackground'))(plane, { method: bg, radius: 50 }) : plane;
+          return await model(input, modelOptions(ctx));
+        } catch (err) {
+          modelError = (err as Error).message;
+          return undefined;
+        }
+      };
       const diam: number[] = [];
       let small = 0;
       let large = 0;
       let border = 0;
-      const scores: { f1: number; countError: number }[] = [];
+      const scores: Record<'classical' | 'model', { f1: number; countError: number }[]> = { classical: [], model: [] };
       for (const [i, p] of list.entries()) {
         check(w);
         w.onProgress({ done: i, total: list.length, label: `Finding nuclei in ${p.id}` });
         const plane = await dnaPlane(ctx, scan, p.id);
-        const r = segment(plane, opts);
+        const truth = await truthFor(scan, p.id);
+        // with label images both methods run, to compare them; otherwise only the chosen one
+        const c = method === 'classical' || truth ? segment(plane, classicalOpts) : undefined;
+        const m = method === 'model' || truth ? await runModel(plane) : undefined;
+        if (method === 'model' && !m)
+          throw new UserError(
+            `the deep-learning model could not run: ${modelError ?? 'segmentModel is not in this build'}`,
+            'choose the classical method',
+          );
+        const r = (method === 'model' ? m : c)!;
         const est = Number(r.params.estimatedDiameter ?? r.params.diameter);
         if (Number.isFinite(est)) diam.push(est);
         small += r.discarded.small.length;
         large += r.discarded.large.length;
         border += r.discarded.border;
-        const truth = await truthFor(scan, p.id);
         if (truth) {
-          const sc = (await port('scoreSegmentation'))(r.labels, truth);
-          scores.push({ f1: sc.f1, countError: truth.count > 0 ? Math.abs(r.labels.count - truth.count) / truth.count : 0 });
+          const score = await port('scoreSegmentation');
+          const err = (x: Labels) => (truth.count > 0 ? Math.abs(x.count - truth.count) / truth.count : 0);
+          if (c) scores.classical.push({ f1: score(c.labels, truth).f1, countError: err(c.labels) });
+          if (m) scores.model.push({ f1: score(m.labels, truth).f1, countError: err(m.labels) });
         }
         const overlay = await png(`objects/${p.id}-outlines.png`, plane, { labels: r.labels });
         const image = await png(`objects/${p.id}.png`, plane);
@@ -271,20 +299,21 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       }
       const counts = perImage.map((x) => x.values.count ?? 0);
       const med = diam.length ? [...diam].sort((a, b) => a - b)[Math.floor(diam.length / 2)]! : undefined;
+      const tol = Number(resolvedValue(ctx, 'question', 'tolerance'));
+      const cmp = compareMethods(meanScore(scores.classical), meanScore(scores.model), tol, modelError);
       const summary = [
+        // the comparison with the user's labels first: it decides the method
+        ...cmp.lines,
         counts.length
-          ? `${Math.min(...counts)}-${Math.max(...counts)} nuclei per image on ${counts.length} images.`
+          ? `${Math.min(...counts)}-${Math.max(...counts)} nuclei per image on ${counts.length} images (${METHOD_LABEL[method]}).`
           : 'No images left to preview.',
         `Size filter dropped ${small} small and ${large} large objects; ${border} touching the edge.`,
         ...(small + large > 0 ? ['Objects outside the size limits are not counted (listed in the methods record).'] : []),
-        ...truthLine(ctx, scores),
       ];
-      return {
-        previews,
-        summary,
-        perImage,
-        recommend: med !== undefined ? { diameter: { value: 'auto', why: `about ${Math.round(med)} px` } } : {},
-      };
+      const recommend: StageFacts['recommend'] = {};
+      if (med !== undefined) recommend.diameter = { value: 'auto', why: `about ${Math.round(med)} px` };
+      if (cmp.recommend && scores.model.length > 0) recommend.method = cmp.recommend;
+      return { previews, summary, perImage, recommend };
     },
 
     async statistics(ctx): Promise<StageFacts> {
@@ -308,20 +337,22 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
   return engine;
 }
 
-/** The ground-truth check in words, compared with the tolerated error from the question step. */
-function truthLine(ctx: StepContext, scores: { f1: number; countError: number }[]): string[] {
-  if (scores.length === 0) return [];
-  const f1 = scores.reduce((a, b) => a + b.f1, 0) / scores.length;
-  const ce = (100 * scores.reduce((a, b) => a + b.countError, 0)) / scores.length;
-  const tol = Number(resolvedValue(ctx, 'question', 'tolerance'));
-  const ok = ce <= tol;
-  return [
-    `Checked against your label images on ${scores.length} images: F1 ${f1.toFixed(2)}, count error ${ce.toFixed(1)}% (tolerated ${tol}%: ${ok ? 'small enough' : 'too large; adjust the settings'}).`,
-  ];
+/** The segmentModel options for the wizard's decisions (the built-in model; its diameter). */
+export function modelOptions(ctx: StepContext): Record<string, unknown> {
+  const d = resolvedValue(ctx, 'objects', 'diameter');
+  return { model: 'builtin', diameter: d === 'auto' ? 'auto' : Number(d) };
 }
 
-/** The segmentNuclei options for the wizard's decisions (SegmentOptions in CONTRACTS.md). */
-export function segmentOptions(ctx: StepContext): Record<string, unknown> {
+/**
+ * The segmentNuclei options for the wizard's decisions (SegmentOptions in CONTRACTS.md), also
+ * while the model is chosen (its classical settings are hidden then, but still compared).
+ */
+export function segmentOptions(ctx0: StepContext): Record<string, unknown> {
+  const own = ctx0.session.values.objects ?? {};
+  const ctx: StepContext = {
+    ...ctx0,
+    session: { ...ctx0.session, values: { ...ctx0.session.values, objects: { ...own, method: 'classical' } } },
+  };
   const v = (f: string) => resolvedValue(ctx, 'objects', f);
   const bg = String(resolvedValue(ctx, 'preprocess', 'background'));
   const sm = resolvedValue(ctx, 'preprocess', 'smoothing');

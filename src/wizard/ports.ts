@@ -49,6 +49,8 @@ export interface Ports {
   probe: (path: string) => Promise<ProbePort>;
   renderPreview: (plane: Plane, o?: { labels?: Labels; width?: number }) => Promise<Buffer>;
   segmentNuclei: (plane: Plane, o?: Record<string, unknown>) => SegmentResultPort;
+  /** The deep-learning path (src/engine/dl): same options plus model 'builtin' | path. */
+  segmentModel: (plane: Plane, o?: Record<string, unknown>) => Promise<SegmentResultPort>;
   subtractBackground: (plane: Plane, o: { method: 'rolling-ball' | 'tophat'; radius: number }) => Plane;
   gaussian: (plane: Plane, sigma: number) => Plane;
   measureImageQuality: (plane: Plane, o?: { trueMax?: number; objectCount?: number }) => Record<string, number>;
@@ -87,6 +89,7 @@ const OWNER: Record<PortName, string> = {
   probe: 'io',
   renderPreview: 'io',
   segmentNuclei: 'segment',
+  segmentModel: 'dl',
   subtractBackground: 'ops',
   gaussian: 'ops',
   measureImageQuality: 'measure',
@@ -131,6 +134,8 @@ const MODULES = [
   '../engine/report/index.js',
   '../engine/report/methods.js',
   '../engine/results/score.js',
+  // last: only segmentModel is looked up here (onnxruntime itself loads on the first model run)
+  '../engine/dl/index.js',
 ];
 
 const loaded = new Map<string, Record<string, unknown> | null>();

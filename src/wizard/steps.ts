@@ -40,6 +40,33 @@ export interface StepSpec {
 
 const v = (ctx: StepContext, step: StepId, field: string) => resolvedValue(ctx, step, field);
 
+/**
+ * Classical or the built-in deep-learning model. Recommended from the pilot's label images when
+ * there are some (src/wizard/compare.ts: the one within tolerance, classical when both are).
+ */
+function methodField(ctx: StepContext): FieldSpec {
+  const rec = ctx.facts.objects?.value.recommend.method;
+  return {
+    id: 'method',
+    label: 'Method',
+    help: 'Classical: brightness cut-off and splitting by shape. Model: a network trained on other images.',
+    expert: "classical segmentNuclei, or ScopePilot's nuclei U-Net (BioImage Model Zoo package, ONNX; models/nuclei)",
+    kind: 'choice',
+    choices: [
+      { value: 'classical', label: 'classical', help: 'threshold, fill holes, split by shape, size filter' },
+      {
+        value: 'model',
+        label: 'deep-learning model (builtin)',
+        help: 'U-Net trained on BBBC039 and DSB2018 nuclei; check it on your images',
+      },
+    ],
+    recommend: rec ?? {
+      value: 'classical',
+      why: 'no label images to compare the two with; classical is the default (look at the model outlines too)',
+    },
+  };
+}
+
 export const WIZARD_STEPS: readonly StepSpec[] = [
   {
     id: 'question',
@@ -214,13 +241,17 @@ export const WIZARD_STEPS: readonly StepSpec[] = [
     inputs: (ctx) =>
       JSON.stringify([
         ctx.facts.preprocess?.key ?? '',
-        ...['threshold', 'diameter', 'declump', 'sizeFilter', 'cells'].map((f) => v(ctx, 'objects', f)),
+        ...['method', 'threshold', 'diameter', 'declump', 'sizeFilter', 'cells'].map((f) => v(ctx, 'objects', f)),
       ]),
     blind: true,
     fields: (ctx) => {
       const est = ctx.facts.objects?.value.recommend.diameter;
+      const method = methodField(ctx);
+      const model = (ctx.session.values.objects?.method ?? method.recommend.value) === 'model';
       const fields: FieldSpec[] = [
-        thresholdField(ctx),
+        method,
+        // the classical settings are hidden while the model finds the nuclei (it does not use them)
+        ...(model ? [] : [thresholdField(ctx)]),
         {
           id: 'diameter',
           label: 'Nucleus size (px)',
@@ -230,32 +261,35 @@ export const WIZARD_STEPS: readonly StepSpec[] = [
           choices: [{ value: 'auto', label: 'automatic' }, ...[8, 12, 16, 20, 24, 32, 48, 64].map((d) => ({ value: d, label: `${d} px` }))],
           recommend: { value: 'auto', why: est ? `estimated from the subset: ${est.why}` : 'estimated from the subset' },
         },
-        {
-          id: 'declump',
-          label: 'Split touching nuclei',
-          help: 'Nuclei touching each other are split by their shape or by dimmer lines between them.',
-          expert: 'Declumping: watershed on the distance transform (shape) or on intensity; none.',
-          kind: 'choice',
-          choices: [
-            { value: 'shape', label: 'by shape' },
-            { value: 'intensity', label: 'by intensity' },
-            { value: 'none', label: 'do not split' },
-          ],
-          recommend: { value: 'shape', why: 'round nuclei that touch are reliably split by shape' },
-        },
-        {
-          id: 'sizeFilter',
-          label: 'Drop too small / too large',
-          help: 'Debris and clumps outside the expected size are not counted.',
-          expert: 'Size filter (area limits from the diameter: 0.5x to 2.5x).',
-          kind: 'choice',
-          choices: [
-            { value: 'auto', label: 'yes, from the nucleus size' },
-            { value: 'off', label: 'no, count everything' },
-          ],
-          recommend: { value: 'auto', why: 'debris and clumps would bias counts; what is dropped is listed below' },
-        },
       ];
+      if (!model)
+        fields.push(
+          {
+            id: 'declump',
+            label: 'Split touching nuclei',
+            help: 'Nuclei touching each other are split by their shape or by dimmer lines between them.',
+            expert: 'Declumping: watershed on the distance transform (shape) or on intensity; none.',
+            kind: 'choice',
+            choices: [
+              { value: 'shape', label: 'by shape' },
+              { value: 'intensity', label: 'by intensity' },
+              { value: 'none', label: 'do not split' },
+            ],
+            recommend: { value: 'shape', why: 'round nuclei that touch are reliably split by shape' },
+          },
+          {
+            id: 'sizeFilter',
+            label: 'Drop too small / too large',
+            help: 'Debris and clumps outside the expected size are not counted.',
+            expert: 'Size filter (area limits from the diameter: 0.5x to 2.5x).',
+            kind: 'choice',
+            choices: [
+              { value: 'auto', label: 'yes, from the nucleus size' },
+              { value: 'off', label: 'no, count everything' },
+            ],
+            recommend: { value: 'auto', why: 'debris and clumps would bias counts; what is dropped is listed below' },
+          },
+        );
       const cells = cellsField(ctx);
       if (cells) fields.push(cells);
       return fields;

@@ -62,6 +62,14 @@ const fakePorts = (): Partial<Ports> => ({
     };
     return { labels, params: { estimatedDiameter: 8 }, threshold: 500, discarded: { small: [3], large: [], border: 1 }, qc: [] };
   },
+  // the deep-learning model finds one object too many everywhere
+  segmentModel: async (p) => ({
+    labels: { width: p.width, height: p.height, data: new Int32Array(p.width * p.height), count: p.data[8 * 32 + 8]! > 1150 ? 4 : 3 },
+    params: { diameter: 8 },
+    threshold: Number.NaN,
+    discarded: { small: [], large: [], border: 0 },
+    qc: [],
+  }),
   defaultRecipe: undefined,
   parseRecipe: undefined,
   runRecipe: undefined,
@@ -122,9 +130,11 @@ describe('wizard engine adapter', () => {
     // the failing image is excluded from the object previews
     expect(f.objects?.value.previews.map((p) => p.id)).not.toContain('P1_A01_s2');
     expect(f.objects?.value.summary.join(' ')).toMatch(/dropped 7 small/);
-    expect(f.objects?.value.summary.join(' ')).toMatch(
-      /Checked against your label images on 1 images: F1 1\.00, count error 0\.0% \(tolerated 7%: small enough\)/,
-    );
+    // classical and the model are both scored against the label image; the one within tolerance is suggested
+    expect(f.objects?.value.summary[0]).toBe('Your 1 label images (tolerated 7%): we suggest classical');
+    expect(f.objects?.value.summary[1]).toBe('F1 / count error: classical 1.00 / 0.0% ok · model 0.80 / 50.0% too large');
+    expect(f.objects?.value.recommend.method).toMatchObject({ value: 'classical', why: expect.stringMatching(/only the classical/) });
+    for (const line of f.objects?.value.summary.slice(0, 2) ?? []) expect(line.length).toBeLessThan(80);
     expect(f.statistics?.value.summary.join('\n')).toMatch(/drug: 4 images, mean 3\.0/);
     expect(f.statistics?.value.summary.join('\n')).toMatch(/\+\d+% vs DMSO/);
     expect(existsSync(join(out, 'previews', 'objects', 'P1_A01_s1-outlines.png'))).toBe(true);

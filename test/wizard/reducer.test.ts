@@ -61,8 +61,9 @@ describe('wizard reducer', () => {
     expect(s.session.step).toBe('run');
     s = play(s, 'back', 'back', 'back'); // objects
     expect(s.session.step).toBe('objects');
-    expect(currentFields(s)[0]?.id).toBe('threshold');
-    s = play(s, { type: 'cycle', delta: 1 });
+    expect(currentFields(s)[0]?.id).toBe('method');
+    expect(currentFields(s)[1]?.id).toBe('threshold');
+    s = play(s, { type: 'move', delta: 1 }, { type: 'cycle', delta: 1 });
     expect(s.session.values.objects?.threshold).toBe('li');
     expect(s.session.status.objects).toBe('recheck');
     expect(s.session.status.measurements).toBe('recheck');
@@ -79,8 +80,27 @@ describe('wizard reducer', () => {
     expect(t).toMatchObject({ value: 'li', recommended: 'otsu', changed: true });
     expect(t?.why).toMatch(/changed by the user/);
     // going back to the recommendation removes the override
-    s = play(s, 'back', { type: 'cycle', delta: -1 });
+    s = play(s, 'back', { type: 'move', delta: 1 }, { type: 'cycle', delta: -1 });
     expect(s.session.values.objects?.threshold).toBeUndefined();
+  });
+
+  it('choosing the deep-learning model hides the classical settings and is recorded as a decision', () => {
+    let s = acceptN(feed(start()), 5); // at objects
+    expect(s.session.step).toBe('objects');
+    expect(currentFields(s).map((f) => f.id)).toEqual(expect.arrayContaining(['method', 'threshold', 'declump', 'sizeFilter']));
+    s = play(s, { type: 'cycle', delta: 1 });
+    expect(s.session.values.objects?.method).toBe('model');
+    const ids = currentFields(s).map((f) => f.id);
+    expect(ids).toContain('diameter');
+    expect(ids).not.toContain('threshold');
+    expect(ids).not.toContain('declump');
+    s = play(s, 'accept');
+    expect(s.session.decisions.find((x) => x.step === 'objects' && x.field === 'method')).toMatchObject({
+      value: 'model',
+      recommended: 'classical',
+      changed: true,
+    });
+    expect(s.session.decisions.some((x) => x.step === 'objects' && x.field === 'threshold')).toBe(false);
   });
 
   it('dependents follow the needs edges only', () => {

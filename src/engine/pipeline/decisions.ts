@@ -82,6 +82,11 @@ export function applyDecisions(
       case 'preprocess.smoothing':
         if (autoOrNum(v) !== undefined) s.preprocess.smoothing = autoOrNum(v)!;
         break;
+      case 'objects.method':
+        // the wizard offers the built-in model; a model path set in the recipe is kept
+        s.objects.nuclei.method = v === 'model' ? 'model' : 'classical';
+        if (v === 'model' && s.objects.nuclei.model === undefined) s.objects.nuclei.model = 'builtin';
+        break;
       case 'objects.threshold':
         s.objects.nuclei.threshold = typeof v === 'number' ? v : String(v);
         break;

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { applyDecisions } from '../../src/engine/pipeline/decisions.js';
+import { parseRecipe } from '../../src/engine/pipeline/recipe.js';
+import { compareMethods } from '../../src/wizard/compare.js';
+
+const s = (f1: number, countErrorPct: number) => ({ images: 3, f1, countErrorPct });
+
+describe('classical vs model on the pilot label images', () => {
+  it('recommends classical when both are within tolerance, else the one that is, else the smaller error', () => {
+    expect(compareMethods(s(0.9, 3), s(0.95, 1), 7).recommend).toMatchObject({ value: 'classical', why: /both are within your 7%/ });
+    expect(compareMethods(s(0.7, 12), s(0.93, 4), 7).recommend).toMatchObject({ value: 'model', why: /only the deep-learning model/ });
+    expect(compareMethods(s(0.93, 4), s(0.7, 12), 7).recommend?.value).toBe('classical');
+    expect(compareMethods(s(0.6, 20), s(0.7, 11), 7).recommend).toMatchObject({ value: 'model', why: /neither is within/ });
+    const lines = compareMethods(s(0.7, 12), s(0.93, 4), 7).lines;
+    expect(lines[0]).toBe('Your 3 label images (tolerated 7%): we suggest deep-learning model');
+    for (const l of lines) expect(l.length).toBeLessThan(80);
+  });
+
+  it('a model that could not run: the classical score alone, the reason, classical suggested', () => {
+    const r = compareMethods(s(0.9, 3), undefined, 7, 'onnxruntime is missing');
+    expect(r.lines.join('\n')).toMatch(
+      /F1 0\.90, count error 3\.0% \(tolerated 7%: small enough\)[\s\S]*could not run: onnxruntime is missing/,
+    );
+    expect(r.recommend?.value).toBe('classical');
+  });
+
+  it("the wizard's method decision goes into the recipe (builtin model), classical keeps the old recipe", () => {
+    const base = parseRecipe({ version: 1, input: { root: '/d', channels: { dna: 'DAPI' } }, question: { type: 'count' } });
+    const m = applyDecisions(base, [{ step: 'objects', field: 'method', value: 'model' }]).recipe;
+    expect(m.stages.objects.nuclei).toMatchObject({ method: 'model', model: 'builtin' });
+    const c = applyDecisions(base, [{ step: 'objects', field: 'method', value: 'classical' }]);
+    expect(c.recipe.stages.objects.nuclei.method).toBe('classical');
+    expect(c.recipe.stages.objects.nuclei.model).toBeUndefined();
+    expect(c.unmapped).toEqual([]);
+  });
+});
