@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LongWorkOptions } from '../types.js';
 import { type JobSpec, runJob, type SegmentFileResult, type SegmentFn } from './job.js';
+import { workerLane } from './worker-lane.js';
 
 export type { SegmentFileResult } from './job.js';
 
@@ -90,30 +91,11 @@ export async function segmentFiles(files: string[], opts: SegmentFilesOptions, r
     const worker = new Worker(script!);
     pool.push(worker);
     workerLanes.push(
-      new Promise<void>((resolve) => {
-        let inFlight = 0;
-        const feed = () => {
-          // keep two jobs queued so the worker never waits for a busy main thread
-          while (inFlight < 2) {
-            const job = take();
-            if (!job) break;
-            inFlight++;
-            worker.postMessage(job);
-          }
-          if (inFlight === 0) resolve();
-        };
-        worker.on('message', (r: SegmentFileResult) => {
-          inFlight--;
-          finish(r);
-          feed();
-        });
-        worker.on('error', (err) => {
-          // a crashed worker: its queued files are reported, the others go on in the other lanes
-          process.emitWarning(`segment worker failed: ${err.message}`);
-          inFlight = 0;
-          resolve();
-        });
-        feed();
+      workerLane<JobSpec, SegmentFileResult>(worker, {
+        take,
+        finish,
+        // a crashed worker: its queued files are reported, the others go on in the other lanes
+        onError: (err) => process.emitWarning(`segment worker failed: ${err.message}`),
       }),
     );
   }

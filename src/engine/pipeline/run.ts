@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VERSION } from '../../version.js';
+import { workerLane } from '../batch/worker-lane.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { ImageSet, OnProgress } from '../types.js';
@@ -265,29 +266,10 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     const worker = new Worker(script!, { workerData: ctx });
     pool.push(worker);
     workerLanes.push(
-      new Promise<void>((res) => {
-        let inFlight = 0;
-        const feed = () => {
-          while (inFlight < 2) {
-            const job = take();
-            if (!job) break;
-            inFlight++;
-            worker.postMessage(job);
-          }
-          if (inFlight === 0) res();
-        };
-        worker.on('message', (r: JobDone) => {
-          inFlight--;
-          finish(r);
-          feed();
-        });
-        worker.on('error', (err) => {
-          notes.push(`a worker thread failed (${err.message}); its image sets were not finished - rerun to resume`);
-          res();
-        });
-        // a worker that ends by itself (it should not) must not leave the run waiting for it
-        worker.on('exit', () => res());
-        feed();
+      workerLane<JobSpec, JobDone>(worker, {
+        take,
+        finish,
+        onError: (err) => notes.push(`a worker thread failed (${err.message}); its image sets were not finished - rerun to resume`),
       }),
     );
   }
