@@ -51,21 +51,23 @@ export function label(mask: Mask, connectivity: 4 | 8 = 8): Labels {
       const i = row + x;
       if (m[i] === 0) continue;
       let l = 0;
-      if (x > 0 && out[i - 1] !== 0) l = out[i - 1]!;
-      if (y > 0) {
-        const u = out[up + x]!;
-        if (u !== 0) l = l === 0 ? u : union(parent, l, u);
-        if (diag) {
-          if (x > 0) {
-            const ul = out[up + x - 1]!;
-            if (ul !== 0) l = l === 0 ? ul : union(parent, l, ul);
-          }
-          if (x < w - 1) {
-            const ur = out[up + x + 1]!;
-            if (ur !== 0) l = l === 0 ? ur : union(parent, l, ur);
+      const left = x > 0 ? out[i - 1]! : 0;
+      const u = y > 0 ? out[up + x]! : 0;
+      if (diag) {
+        // Wu et al.'s decision tree: the pixel above touches left, upper-left and upper-right,
+        // so when it is foreground all of them are already one object and no union is needed
+        if (u !== 0) l = u;
+        else {
+          const ur = y > 0 && x < w - 1 ? out[up + x + 1]! : 0;
+          if (left !== 0) l = ur !== 0 ? union(parent, left, ur) : left;
+          else {
+            const ul = y > 0 && x > 0 ? out[up + x - 1]! : 0;
+            if (ul !== 0) l = ur !== 0 ? union(parent, ul, ur) : ul;
+            else l = ur;
           }
         }
-      }
+      } else if (u !== 0) l = left !== 0 ? union(parent, left, u) : u;
+      else l = left;
       if (l === 0) {
         if (next >= parent.length) {
           const grown = new Int32Array(parent.length * 2);
