@@ -142,7 +142,18 @@ function QcBody({ state }: { state: WizardState }) {
   );
 }
 
-function StageBody({ state, facts, note }: { state: WizardState; facts: StageFacts | undefined; note: string }) {
+function StageBody({
+  state,
+  facts,
+  note,
+  max = 3,
+}: {
+  state: WizardState;
+  facts: StageFacts | undefined;
+  note: string;
+  /** Summary lines shown (the objects step has one more setting: 2). */
+  max?: number;
+}) {
   const { images } = useDisplay();
   if (!facts) return null;
   const n = facts.previews.length;
@@ -158,7 +169,7 @@ function StageBody({ state, facts, note }: { state: WizardState; facts: StageFac
     <Box flexDirection="column">
       <PreviewPair preview={p} lines={perImage} note={note} />
       {images ? null : <Text wrap="truncate-end">{perImage.join(' · ')}</Text>}
-      <Lines lines={facts.summary} max={3} />
+      <Lines lines={facts.summary} max={max} />
     </Box>
   );
 }
@@ -219,7 +230,7 @@ export function StepBody({ state }: { state: WizardState }) {
     case 'preprocess':
       return <StageBody state={state} facts={state.facts.preprocess?.value} note="after clean-up" />;
     case 'objects':
-      return <StageBody state={state} facts={state.facts.objects?.value} note="outlines found" />;
+      return <StageBody state={state} facts={state.facts.objects?.value} note="outlines found" max={2} />;
     case 'measurements':
       return <MeasurementsBody state={state} />;
     case 'statistics':

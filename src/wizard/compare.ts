@@ -27,11 +27,11 @@ export function meanScore(scores: { f1: number; countError: number }[]): MethodS
   };
 }
 
-const part = (m: MethodId, s: MethodScore, tol: number) =>
-  `${m} ${s.f1.toFixed(2)} / ${s.countErrorPct.toFixed(1)}% ${s.countErrorPct <= tol ? 'ok' : 'too large'}`;
+const verdict = (x: MethodScore, tol: number) => (x.countErrorPct <= tol ? 'ok' : 'over');
 
 /**
- * Summary lines (each under 80 columns) and the recommended method. `model` undefined with
+ * Summary lines (each under 80 columns; 'over' = count error above the tolerance) and the
+ * recommended method. `model` undefined with
  * `modelError`: the model could not run (the line says why; classical is recommended).
  */
 export function compareMethods(
@@ -65,10 +65,10 @@ export function compareMethods(
     value = model.countErrorPct < classical.countErrorPct ? 'model' : 'classical';
     why = `neither is within your ${tol}% tolerance; the ${METHOD_LABEL[value]} has the smaller count error - check the outlines`;
   }
+  // one line (the screen is 80x24); the tolerance and the reason are in the method field's "why"
   return {
     lines: [
-      `Your ${classical.images} label images (tolerated ${tol}%): we suggest ${METHOD_LABEL[value]}`,
-      `F1 / count error: ${part('classical', classical, tol)} · ${part('model', model, tol)}`,
+      `Labels: classical F1 ${classical.f1.toFixed(2)}, count error ${classical.countErrorPct.toFixed(1)}% ${verdict(classical, tol)}; model F1 ${model.f1.toFixed(2)}, ${model.countErrorPct.toFixed(1)}% ${verdict(model, tol)}`,
     ],
     recommend: { value, why },
   };

@@ -49,7 +49,7 @@ function methodField(ctx: StepContext): FieldSpec {
   return {
     id: 'method',
     label: 'Method',
-    help: 'Classical: brightness cut-off and splitting by shape. Model: a network trained on other images.',
+    help: 'Classical: cut-off and split by shape. Model: a network trained on other images.',
     expert: "classical segmentNuclei, or ScopePilot's nuclei U-Net (BioImage Model Zoo package, ONNX; models/nuclei)",
     kind: 'choice',
     choices: [
@@ -234,7 +234,7 @@ export const WIZARD_STEPS: readonly StepSpec[] = [
   {
     id: 'objects',
     title: 'Finding the nuclei',
-    help: 'Outlines show what was found. Check that each nucleus has one outline and touching ones were split.',
+    help: 'Check the outlines: one per nucleus, and touching nuclei split apart.',
     expert: 'Threshold (registry) -> fill holes -> declump (watershed on distance transform or intensity) -> size filter.',
     needs: ['preprocess', 'question'],
     loads: 'objects',

@@ -131,10 +131,9 @@ describe('wizard engine adapter', () => {
     expect(f.objects?.value.previews.map((p) => p.id)).not.toContain('P1_A01_s2');
     expect(f.objects?.value.summary.join(' ')).toMatch(/dropped 7 small/);
     // classical and the model are both scored against the label image; the one within tolerance is suggested
-    expect(f.objects?.value.summary[0]).toBe('Your 1 label images (tolerated 7%): we suggest classical');
-    expect(f.objects?.value.summary[1]).toBe('F1 / count error: classical 1.00 / 0.0% ok · model 0.80 / 50.0% too large');
+    expect(f.objects?.value.summary[0]).toBe('Labels: classical F1 1.00, count error 0.0% ok; model F1 0.80, 50.0% over');
     expect(f.objects?.value.recommend.method).toMatchObject({ value: 'classical', why: expect.stringMatching(/only the classical/) });
-    for (const line of f.objects?.value.summary.slice(0, 2) ?? []) expect(line.length).toBeLessThan(80);
+    for (const line of f.objects?.value.summary.slice(0, 1) ?? []) expect(line.length).toBeLessThan(80);
     expect(f.statistics?.value.summary.join('\n')).toMatch(/drug: 4 images, mean 3\.0/);
     expect(f.statistics?.value.summary.join('\n')).toMatch(/\+\d+% vs DMSO/);
     expect(existsSync(join(out, 'previews', 'objects', 'P1_A01_s1-outlines.png'))).toBe(true);

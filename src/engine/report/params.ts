@@ -45,6 +45,7 @@ const DECIDED_BY: Record<string, [string, string]> = {
   'stages.qc.policy': ['qc', 'policy'],
   'stages.preprocess.background': ['preprocess', 'background'],
   'stages.preprocess.smoothing': ['preprocess', 'smoothing'],
+  'stages.objects.nuclei.method': ['objects', 'method'],
   'stages.objects.nuclei.threshold': ['objects', 'threshold'],
   'stages.objects.nuclei.diameter': ['objects', 'diameter'],
   'stages.objects.nuclei.declump': ['objects', 'declump'],
