@@ -11,8 +11,9 @@ export function thresholdFor(method: string | number, values: Float32Array, corr
   if (typeof method === 'number') return method;
   const asNumber = Number(method);
   if (method.trim() !== '' && Number.isFinite(asNumber)) return asNumber;
-  // the default runs on every image: a one-in-three sample of the pixels is enough
-  if (method === 'otsu-sqrt') return otsuSqrtThreshold(values, { step: 3 }) * correction;
+  // the default runs on every image: a one-in-three sample of the pixels is enough; a background
+  // clipped at the minimum is left out (see OtsuSqrtOptions.excludeMin)
+  if (method === 'otsu-sqrt') return otsuSqrtThreshold(values, { step: 3, excludeMin: true }) * correction;
   const m = THRESHOLDS[method];
   if (!m || method === 'manual') {
     const names = Object.keys(THRESHOLDS).filter((k) => k !== 'manual');

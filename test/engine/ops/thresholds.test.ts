@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/engine/errors.js';
 import { applyLocalThreshold, localThreshold } from '../../../src/engine/ops/local-threshold.js';
 import { multiOtsuThresholds } from '../../../src/engine/ops/threshold/multi-otsu.js';
+import { otsuSqrtThreshold } from '../../../src/engine/ops/threshold/otsu-sqrt.js';
 import { getThreshold, listThresholds, THRESHOLDS } from '../../../src/engine/ops/threshold/registry.js';
 import type { Plane } from '../../../src/engine/types.js';
 
@@ -149,5 +150,27 @@ describe('local threshold', () => {
   it('block size 1 (gaussian) is the image itself minus the offset', () => {
     const plane: Plane = { width: 3, height: 1, data: Uint8Array.from([1, 5, 9]), bitDepth: 8 };
     expect(Array.from(localThreshold(plane, { blockSize: 1, offset: 1 }))).toEqual([0, 4, 8]);
+  });
+});
+
+describe('Otsu on square-root intensities with a background clipped at zero', () => {
+  // 85% of pixels exactly 0 (an 8-bit export with the offset subtracted), sparse noise 1-4,
+  // and dim objects at 12-20: the zero spike must not pull the cut into the noise
+  const n = 10_000;
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = (i * 7919) % 100;
+    v[i] = r < 85 ? 0 : r < 93 ? 1 + (r % 4) : 12 + (r % 9);
+  }
+  it('with excludeMin the cut lies between the noise and the objects', () => {
+    const t = otsuSqrtThreshold(v, { excludeMin: true });
+    expect(t).toBeGreaterThan(4);
+    expect(t).toBeLessThan(12);
+  });
+  it('without it (the scikit-image formula) the cut falls into the noise', () => {
+    expect(otsuSqrtThreshold(v)).toBeLessThan(4);
+  });
+  it('an image that is all minimum gives the minimum', () => {
+    expect(otsuSqrtThreshold(new Float32Array([0, 0, 0, 5]), { excludeMin: true, step: 2 })).toBe(0);
   });
 });
