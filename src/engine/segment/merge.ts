@@ -67,9 +67,7 @@ export function mergeByNeck(labels: Labels, dist: Float32Array, ratio: number): 
     pairKey[k] = keys[s]!;
     pairSaddle[k++] = vals[s]!;
   }
-  const order = Array.from({ length: used }, (_, k) => k).sort(
-    (p, q) => pairSaddle[q]! - pairSaddle[p]! || pairKey[p]! - pairKey[q]!,
-  );
+  const order = Array.from({ length: used }, (_, k) => k).sort((p, q) => pairSaddle[q]! - pairSaddle[p]! || pairKey[p]! - pairKey[q]!);
   const parent = new Int32Array(nl + 1);
   for (let l = 0; l <= nl; l++) parent[l] = l;
   const find = (a: number): number => {
