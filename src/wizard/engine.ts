@@ -313,7 +313,8 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       const recommend: StageFacts['recommend'] = {};
       if (med !== undefined) recommend.diameter = { value: 'auto', why: `about ${Math.round(med)} px` };
       if (cmp.recommend && scores.model.length > 0) recommend.method = cmp.recommend;
-      return { previews, summary, perImage, recommend };
+      const validation = meanScore(scores[method === 'model' ? 'model' : 'classical']);
+      return { previews, summary, perImage, recommend, ...(validation ? { validation } : {}) };
     },
 
     async statistics(ctx): Promise<StageFacts> {

@@ -59,6 +59,8 @@ export async function runAndRecord(
     session: ctx.session,
     scan: ctx.facts.scan?.value,
     pilot: ctx.facts.statistics?.value.summary,
+    // the objects step's check against the user's label images, when there were any
+    ...(ctx.facts.objects?.value.validation ? { validation: ctx.facts.objects.value.validation } : {}),
   };
   const writeMethods = await findPort('writeMethods');
   let methodsWritten = false;

@@ -125,6 +125,8 @@ export interface StageFacts {
   recommend: Record<string, { value: Value; why: string }>;
   /** Numbers used by the statistics step (per image: count, mean area ...). */
   perImage?: { id: string; condition?: string; values: Record<string, number> }[];
+  /** The chosen method against the user's label images (objects step), for the methods record. */
+  validation?: { images: number; f1: number; countErrorPct: number };
 }
 
 export interface RunFacts {
