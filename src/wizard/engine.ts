@@ -210,7 +210,8 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
         w.onProgress({ done: i, total: list.length, label: `Previewing ${p.id}` });
         let plane = await dnaPlane(ctx, scan, p.id);
         const before = await png(`preprocess/${p.id}-before.png`, plane);
-        if (bg === 'rolling-ball' || bg === 'tophat') plane = (await port('subtractBackground'))(plane, { method: bg, radius: 50 });
+        const bgo = backgroundFor(ctx);
+        if (bgo) plane = (await port('subtractBackground'))(plane, bgo);
         if (typeof sm === 'number' && sm > 0) plane = (await port('gaussian'))(plane, sm);
         const after = await png(`preprocess/${p.id}-after.png`, plane);
         previews.push({
@@ -239,16 +240,14 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       const perImage: NonNullable<StageFacts['perImage']> = [];
       const method = resolvedValue(ctx, 'objects', 'method') === 'model' ? 'model' : 'classical';
       const classicalOpts = segmentOptions(ctx);
-      const bg = String(resolvedValue(ctx, 'preprocess', 'background'));
+      const bgo = backgroundFor(ctx);
       const model = await findPort('segmentModel');
       let modelError: string | undefined;
       /** The model's objects (background subtracted first, as the runner does); undefined when it cannot run. */
       const runModel = async (plane: Plane) => {
         if (!model || modelError) return undefined;
         try {
-          const input =
-            bg === 'rolling-ball' || bg === 'tophat' ? (await port('subtractBackground'))(plane, { method: bg, radius: 50 }) : plane;
-          return await model(input, modelOptions(ctx));
+          return await model(plane, modelOptions(ctx));
         } catch (err) {
           modelError = (err as Error).message;
           return undefined;
@@ -262,7 +261,9 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       for (const [i, p] of list.entries()) {
         check(w);
         w.onProgress({ done: i, total: list.length, label: `Finding nuclei in ${p.id}` });
-        const plane = await dnaPlane(ctx, scan, p.id);
+        const raw = await dnaPlane(ctx, scan, p.id);
+        // objects are found after the background correction, as the runner does (previews show the raw image)
+        const plane = bgo ? (await port('subtractBackground'))(raw, bgo) : raw;
         const truth = await truthFor(scan, p.id);
         // with label images both methods run, to compare them; otherwise only the chosen one
         const c = method === 'classical' || truth ? segment(plane, classicalOpts) : undefined;
@@ -284,8 +285,8 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
           if (c) scores.classical.push({ f1: score(c.labels, truth).f1, countError: err(c.labels) });
           if (m) scores.model.push({ f1: score(m.labels, truth).f1, countError: err(m.labels) });
         }
-        const overlay = await png(`objects/${p.id}-outlines.png`, plane, { labels: r.labels });
-        const image = await png(`objects/${p.id}.png`, plane);
+        const overlay = await png(`objects/${p.id}-outlines.png`, raw, { labels: r.labels });
+        const image = await png(`objects/${p.id}.png`, raw);
         previews.push({
           id: p.id,
           png: image,
@@ -336,6 +337,17 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
     },
   };
   return engine;
+}
+
+/**
+ * The background correction of the wizard's decisions, with the runner's radius rule
+ * (backgroundOptions in src/engine/pipeline/recipe.ts): the nucleus diameter when given, else 50 px.
+ */
+export function backgroundFor(ctx: StepContext): { method: 'rolling-ball' | 'tophat'; radius: number } | undefined {
+  const bg = String(resolvedValue(ctx, 'preprocess', 'background'));
+  if (bg !== 'rolling-ball' && bg !== 'tophat') return undefined;
+  const d = resolvedValue(ctx, 'objects', 'diameter');
+  return { method: bg, radius: d === 'auto' || !(Number(d) > 0) ? 50 : Number(d) };
 }
 
 /** The segmentModel options for the wizard's decisions (the built-in model; its diameter). */
