@@ -12,10 +12,11 @@
 import type { Mask } from '../types.js';
 
 /**
- * Squared EDT as a Float64Array (exact integers). Pixels with no background anywhere in reach get
- * a value >= `far` (returned), meaning "infinitely far".
+ * Squared EDT (exact integers): an Int32Array, or a Float64Array for images whose width + height
+ * exceeds 30,000 px (where squared distances could overflow 32 bits). Pixels with no background
+ * anywhere in reach get a value >= `far` (returned), meaning "infinitely far".
  */
-export function squaredDistanceTransform(mask: Mask): { d2: Float64Array; far: number } {
+export function squaredDistanceTransform(mask: Mask): { d2: Int32Array | Float64Array; far: number } {
   const { width: w, height: h } = mask;
   const m = mask.data;
   const n = w * h;
@@ -46,7 +47,8 @@ export function squaredDistanceTransform(mask: Mask): { d2: Float64Array; far: n
   // phase 2: per row, lower envelope of parabolas f(q) = g(q)^2. For a foreground run [a, b]
   // the background pixels a-1 and b+1 are nearer than any column beyond them, so the envelope
   // over [a-1, b+1] alone is exact for the run: the work is proportional to the foreground.
-  const d2 = new Float64Array(n);
+  // 32-bit output halves the memory traffic; exact while (w + h)^2 + w^2 < 2^31
+  const d2 = w + h <= 30_000 ? new Int32Array(n) : new Float64Array(n);
   const f = new Float64Array(w + 2);
   const v = new Int32Array(w + 2);
   const z = new Float64Array(w + 3);

@@ -20,7 +20,7 @@ export function foreground(values: Float32Array, t: number, fill: boolean, width
 
 export interface Distances {
   /** Squared distance to the background (exact integers). */
-  d2: Float64Array;
+  d2: Int32Array | Float64Array;
   /** Distance to the background. */
   dist: Float32Array;
   /** Largest squared distance (capped). */
