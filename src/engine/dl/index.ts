@@ -16,7 +16,7 @@ import { binomialSmooth } from '../ops/gaussian.js';
 import { label } from '../ops/label.js';
 import { estimateDiameter } from '../segment/diameter.js';
 import type { SegmentResult } from '../segment/index.js';
-import { distances, foreground, foregroundContrast, MIN_CONTRAST } from '../segment/steps.js';
+import { distances, emptyFieldVerdict, foregroundAndContrast, MIN_CONTRAST, round2 } from '../segment/steps.js';
 import { thresholdFor } from '../segment/threshold.js';
 import type { LongWorkOptions, Plane, QcVerdict } from '../types.js';
 import { loadModelPackage, type ModelPackage } from './bmz.js';
@@ -85,8 +85,7 @@ export function getModelPackage(path?: string): Promise<ModelPackage> {
 export function estimateNucleusDiameter(plane: Plane): { diameter: number | undefined; contrast: number } {
   const s = binomialSmooth(plane.data, plane.width, plane.height);
   const t = thresholdFor('otsu-sqrt', s, 1);
-  const contrast = foregroundContrast(s, t);
-  const mask = foreground(s, t, true, plane.width);
+  const { mask, contrast } = foregroundAndContrast(s, t, true, plane.width);
   return { diameter: estimateDiameter(label(mask, 8), distances(mask).dist), contrast };
 }
 
@@ -115,14 +114,7 @@ export async function segmentWithModel(plane: Plane, opts: ModelSegmentOptions =
   lap('estimateDiameter');
   if (contrast < MIN_CONTRAST && opts.emptyCheck !== false) {
     // percentile normalisation would stretch pure noise into "nuclei": stop as the classical path does
-    qc.push({
-      check: 'empty',
-      level: 'warn',
-      message: `no objects: the brightest part is only ${contrast.toFixed(1)} noise standard deviations above the background (empty field?)`,
-      value: round2(contrast),
-      threshold: MIN_CONTRAST,
-      action: 'look at the image; if it holds objects, run again with the empty check off',
-    });
+    qc.push(emptyFieldVerdict(contrast, 'look at the image; if it holds objects, run again with the empty check off'));
     const labels = { width: w, height: h, data: new Int32Array(w * h), count: 0 };
     const params = {
       method: 'model',
@@ -209,7 +201,6 @@ export async function segmentWithModel(plane: Plane, opts: ModelSegmentOptions =
   return { labels, params, threshold: Number.NaN, discarded: { small: removedSmall, large: [], border: 0 }, timingsMs, qc };
 }
 
-const round2 = (v: number) => Math.round(v * 100) / 100;
 const round4 = (v: number) => Math.round(v * 10000) / 10000;
 
 /**

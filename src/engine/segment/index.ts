@@ -18,9 +18,10 @@ import { estimateDiameter } from './diameter.js';
 import { mergeByNeck } from './merge.js';
 import {
   distances,
+  emptyFieldVerdict,
   emptyResult,
   foreground,
-  foregroundContrast,
+  foregroundAndContrast,
   INTENSITY_LEVELS,
   intensityLevels,
   isManual,
@@ -119,19 +120,13 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
   let smoothed = binomialSmooth(plane.data, w, h);
   lap('smooth');
   let threshold = thresholdFor(o.threshold, smoothed, o.thresholdCorrection);
-  const contrast = foregroundContrast(smoothed, threshold);
+  const first = foregroundAndContrast(smoothed, threshold, o.fillHoles, w);
+  const contrast = first.contrast;
   if (contrast < MIN_CONTRAST && !isManual(o.threshold)) {
-    qc.push({
-      check: 'empty',
-      level: 'warn',
-      message: `no objects: the brightest part is only ${contrast.toFixed(1)} noise standard deviations above the background (empty field?)`,
-      value: round2(contrast),
-      threshold: MIN_CONTRAST,
-      action: 'look at the image; if it holds objects, give a manual threshold',
-    });
+    qc.push(emptyFieldVerdict(contrast, 'look at the image; if it holds objects, give a manual threshold'));
     return emptyResult(plane, o, threshold, contrast, qc, timingsMs);
   }
-  let mask = foreground(smoothed, threshold, o.fillHoles, w);
+  let mask = first.mask;
   lap('threshold');
   let dist = o.declump === 'shape' || o.diameter === 'auto' ? distances(mask) : undefined;
   lap('distance');

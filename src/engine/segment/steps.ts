@@ -11,11 +11,43 @@ export const round4 = (v: number) => Math.round(v * 10000) / 10000;
 
 /** Pixels above `t`, holes filled when asked. */
 export function foreground(values: Float32Array, t: number, fill: boolean, width: number): Mask {
+  return foregroundAndContrast(values, t, fill, width).mask;
+}
+
+/**
+ * Pixels above `t` (holes filled when asked) and the foreground contrast (see
+ * `foregroundContrast`), in one pass over the pixels.
+ */
+export function foregroundAndContrast(values: Float32Array, t: number, fill: boolean, width: number): { mask: Mask; contrast: number } {
   const n = values.length;
   const data = new Uint8Array(n);
-  for (let i = 0; i < n; i++) data[i] = values[i]! > t ? 1 : 0;
+  let nb = 0;
+  let sb = 0;
+  let ssb = 0;
+  let nf = 0;
+  let sf = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v > t) {
+      data[i] = 1;
+      nf++;
+      sf += v;
+    } else {
+      nb++;
+      sb += v;
+      ssb += v * v;
+    }
+  }
+  const contrast = contrastOf(nb, sb, ssb, nf, sf);
   const mask = { width, height: n / width, data };
-  return fill ? fillHoles(mask) : mask;
+  return { mask: fill ? fillHoles(mask) : mask, contrast };
+}
+
+function contrastOf(nb: number, sb: number, ssb: number, nf: number, sf: number): number {
+  if (nf === 0 || nb === 0) return 0;
+  const mb = sb / nb;
+  const sd = Math.sqrt(Math.max(0, ssb / nb - mb * mb));
+  return sd === 0 ? Number.POSITIVE_INFINITY : (sf / nf - mb) / sd;
 }
 
 export interface Distances {
@@ -67,10 +99,7 @@ export function foregroundContrast(values: Float32Array, t: number): number {
       ssb += v * v;
     }
   }
-  if (nf === 0 || nb === 0) return 0;
-  const mb = sb / nb;
-  const sd = Math.sqrt(Math.max(0, ssb / nb - mb * mb));
-  return sd === 0 ? Number.POSITIVE_INFINITY : (sf / nf - mb) / sd;
+  return contrastOf(nb, sb, ssb, nf, sf);
 }
 
 /** Below this foreground contrast an image is treated as an empty field. */
@@ -101,6 +130,18 @@ export function intensityLevels(values: Float32Array, mask: Mask): Int32Array {
 
 export function isManual(t: string | number): boolean {
   return typeof t === 'number' || (t.trim() !== '' && Number.isFinite(Number(t)));
+}
+
+/** The QC verdict of an empty field (contrast below MIN_CONTRAST); `action` says what to do. */
+export function emptyFieldVerdict(contrast: number, action: string): QcVerdict {
+  return {
+    check: 'empty',
+    level: 'warn',
+    message: `no objects: the brightest part is only ${contrast.toFixed(1)} noise standard deviations above the background (empty field?)`,
+    value: round2(contrast),
+    threshold: MIN_CONTRAST,
+    action,
+  };
 }
 
 export function emptyResult(
