@@ -4,12 +4,14 @@
  * loads when entered (and from which inputs), and its settings with their recommendations.
  * Adding a step is adding a row (and its id in STEP_IDS).
  */
-import { type FieldSpec, type StepContext, YES_NO } from './fields.js';
+import type { FieldSpec, StepContext } from './fields.js';
 import {
   backgroundField,
   cellsField,
   dnaField,
   markerField,
+  measurementFields,
+  methodField,
   normalisationField,
   questionFields,
   thresholdField,
@@ -39,33 +41,6 @@ export interface StepSpec {
 }
 
 const v = (ctx: StepContext, step: StepId, field: string) => resolvedValue(ctx, step, field);
-
-/**
- * Classical or the built-in deep-learning model. Recommended from the pilot's label images when
- * there are some (src/wizard/compare.ts: the one within tolerance, classical when both are).
- */
-function methodField(ctx: StepContext): FieldSpec {
-  const rec = ctx.facts.objects?.value.recommend.method;
-  return {
-    id: 'method',
-    label: 'Method',
-    help: 'Classical: cut-off and split by shape. Model: a network trained on other images.',
-    expert: "classical segmentNuclei, or ScopePilot's nuclei U-Net (BioImage Model Zoo package, ONNX; models/nuclei)",
-    kind: 'choice',
-    choices: [
-      { value: 'classical', label: 'classical', help: 'threshold, fill holes, split by shape, size filter' },
-      {
-        value: 'model',
-        label: 'deep-learning model (builtin)',
-        help: 'U-Net trained on BBBC039 and DSB2018 nuclei; check it on your images',
-      },
-    ],
-    recommend: rec ?? {
-      value: 'classical',
-      why: 'no label images to compare the two with; classical is the default (look at the model outlines too)',
-    },
-  };
-}
 
 export const WIZARD_STEPS: readonly StepSpec[] = [
   {
@@ -301,57 +276,7 @@ export const WIZARD_STEPS: readonly StepSpec[] = [
     help: 'Recommended for your question; each line says what it means.',
     expert: 'CellProfiler-named measurement modules: AreaShape, Intensity, Texture, Correlation.',
     needs: ['question', 'objects', 'data'],
-    fields: (ctx) => {
-      const q = String(v(ctx, 'question', 'question'));
-      const marker = String(v(ctx, 'data', 'marker'));
-      const f = (id: string, label: string, help: string, expert: string, rec: boolean, why: string): FieldSpec => ({
-        id,
-        label,
-        help,
-        expert,
-        kind: 'choice',
-        choices: YES_NO,
-        recommend: { value: rec ? 'yes' : 'no', why },
-      });
-      const fields = [
-        f(
-          'shape',
-          'Size and shape',
-          'area, perimeter, roundness of each object',
-          'AreaShape_*',
-          true,
-          'cheap, and needed to check the size filter',
-        ),
-        f(
-          'intensity',
-          'Stain intensity',
-          'how bright each object is in each channel (mean, total)',
-          'Intensity_* per channel',
-          q === 'intensity' || q === 'coloc' || q === 'phenotype' || marker !== 'none',
-          q === 'intensity' ? 'your question is about stain amount' : 'a marker channel is present',
-        ),
-        f(
-          'texture',
-          'Texture',
-          'how grainy or smooth the stain looks',
-          'Haralick texture (Texture_*)',
-          q === 'phenotype',
-          q === 'phenotype' ? 'phenotypes often differ in texture' : 'not needed for your question',
-        ),
-      ];
-      if (q === 'coloc')
-        fields.push(
-          f(
-            'coloc',
-            'Colocalization',
-            'whether two stains are in the same places',
-            'Pearson, Manders (Correlation_*)',
-            true,
-            'your question',
-          ),
-        );
-      return fields;
-    },
+    fields: measurementFields,
   },
   {
     id: 'statistics',
