@@ -57,21 +57,18 @@ function parseColor(c: PreviewOptions['outlineColor']): [number, number, number]
  * A constant image renders black. Never modifies its inputs.
  */
 export async function renderPreview(plane: Plane, opts: PreviewOptions = {}): Promise<Buffer> {
-  const sharp = (await import('sharp')).default;
-  const { width: w, height: h, data } = plane;
+  const sharp = await loadSharp();
+  const { width: w, height: h } = plane;
   const [p0, p1] = opts.percentiles ?? [0.5, 99.5];
   const [lo, hiRaw] = percentileRange(plane, p0, p1);
   const hi = hiRaw > lo ? hiRaw : lo + 1;
-  const scale = 255 / (hi - lo);
-  const gray = new Uint8Array(w * h);
-  for (let i = 0; i < gray.length; i++) {
-    const v = (data[i]! - lo) * scale;
-    gray[i] = v <= 0 || Number.isNaN(v) ? 0 : v >= 255 ? 255 : Math.round(v);
-  }
   const ow = Math.max(1, Math.round(opts.width ?? w));
   const oh = Math.max(1, Math.round((h * ow) / w));
-  let g: Uint8Array = gray;
-  if (ow !== w || oh !== h) {
+  let g: Uint8Array;
+  if (ow <= w && oh <= h) g = shrinkToGray(plane, ow, oh, lo, 255 / (hi - lo));
+  else {
+    // enlarging (tiny images): sharp's interpolation
+    const gray = shrinkToGray(plane, w, h, lo, 255 / (hi - lo));
     const r = await sharp(gray, { raw: { width: w, height: h, channels: 1 } })
       .resize(ow, oh, { fit: 'fill' })
       .toColourspace('b-w')
@@ -82,9 +79,57 @@ export async function renderPreview(plane: Plane, opts: PreviewOptions = {}): Pr
   const rgb = new Uint8Array(ow * oh * 3);
   for (let i = 0, j = 0; i < ow * oh; i++, j += 3) rgb[j] = rgb[j + 1] = rgb[j + 2] = g[i]!;
   if (opts.labels) drawOutlines(rgb, ow, oh, opts.labels, parseColor(opts.outlineColor));
+  // level 3: 5% larger files than level 6 at less than half the time (6.6 vs 16 ms for 512 px)
   return sharp(rgb, { raw: { width: ow, height: oh, channels: 3 } })
-    .png({ compressionLevel: 6 })
+    .png({ compressionLevel: 3 })
     .toBuffer();
+}
+
+let sharpModule: Promise<typeof import('sharp')> | undefined;
+async function loadSharp(): Promise<typeof import('sharp').default> {
+  sharpModule ??= import('sharp');
+  return (await sharpModule).default;
+}
+
+/**
+ * Contrast-stretch a plane to 8 bits at `ow` x `oh` (at most its own size), each output pixel the
+ * mean of the source pixels whose centres fall in it (area averaging, as Fiji's "Averaging when
+ * downsizing"). By hand rather than with sharp's resize: one pass over the 16-bit data does the
+ * stretch and the shrink together, where sharp would need a full-size 8-bit copy first and a hop
+ * to its thread pool; in the runner's workers that was 33 ms of a 45 ms preview, now about 2 ms.
+ */
+function shrinkToGray(plane: Plane, ow: number, oh: number, lo: number, scale: number): Uint8Array {
+  const { width: w, height: h, data } = plane;
+  const out = new Uint8Array(ow * oh);
+  const colOf = new Int32Array(w);
+  const perCol = new Float64Array(ow);
+  for (let x = 0; x < w; x++) {
+    const c = Math.min(ow - 1, Math.floor((x * ow) / w));
+    colOf[x] = c;
+    perCol[c] = perCol[c]! + 1;
+  }
+  const acc = new Float64Array(ow);
+  let rows = 0;
+  let oy = 0;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const c = colOf[x]!;
+      acc[c] = acc[c]! + data[row + x]!;
+    }
+    rows++;
+    const next = y + 1 < h ? Math.min(oh - 1, Math.floor(((y + 1) * oh) / h)) : -1;
+    if (next === oy) continue;
+    const o = oy * ow;
+    for (let c = 0; c < ow; c++) {
+      const v = (acc[c]! / (perCol[c]! * rows) - lo) * scale;
+      out[o + c] = v <= 0 || Number.isNaN(v) ? 0 : v >= 255 ? 255 : Math.round(v);
+      acc[c] = 0;
+    }
+    rows = 0;
+    oy = next;
+  }
+  return out;
 }
 
 function drawOutlines(rgb: Uint8Array, ow: number, oh: number, labels: Labels, [r, g, b]: [number, number, number]): void {

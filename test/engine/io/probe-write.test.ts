@@ -134,6 +134,16 @@ describe('renderPreview', () => {
     const m = await sharp(png).metadata();
     expect([m.width, m.height, m.format]).toEqual([20, 10, 'png']);
   });
+
+  it('shrinking averages the pixels each output pixel covers (1-px stripes become grey, not black or white)', async () => {
+    const stripes: Plane = { width: 40, height: 20, data: new Uint16Array(800), bitDepth: 16 };
+    for (let i = 0; i < 800; i++) (stripes.data as Uint16Array)[i] = i % 2 === 0 ? 1000 : 3000;
+    const { data, info } = await sharp(await renderPreview(stripes, { width: 20 }))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([20, 10]);
+    expect(new Set(data)).toEqual(new Set([128]));
+  });
 });
 
 describe.skipIf(!hasSharedData)('probe on real data', () => {
