@@ -3,7 +3,7 @@
  * id fits (<= 65,535 objects), else uint32. ImageJ/Fiji and scikit-image open them as they are.
  */
 import type { Labels } from '../types.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 import { encodeTiff } from './tiff-write.js';
 
 /** Encode labels as TIFF bytes (see `writeLabelTiff`). */
@@ -30,4 +30,9 @@ export function encodeLabelTiff(labels: Labels, opts: { pixelSizeUm?: number } =
  */
 export async function writeLabelTiff(path: string, labels: Labels, opts: { pixelSizeUm?: number } = {}): Promise<void> {
   await writeFileAtomic(path, encodeLabelTiff(labels, opts));
+}
+
+/** `writeLabelTiff` with synchronous writes, for worker threads (see `writeFileAtomicSync`). */
+export function writeLabelTiffSync(path: string, labels: Labels, opts: { pixelSizeUm?: number } = {}): void {
+  writeFileAtomicSync(path, encodeLabelTiff(labels, opts));
 }

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
-import { writeLabelTiff } from '../io/labels-write.js';
+import { writeFileAtomicSync } from '../io/atomic.js';
+import { writeLabelTiffSync } from '../io/labels-write.js';
 import type { ImageMeta, QcLevel, QcVerdict } from '../types.js';
 import type { ImageSetResult, ObjectTable } from './process.js';
 import type { Recipe } from './recipe.js';
@@ -153,17 +153,18 @@ export async function storeResult(res: ImageSetResult, ctx: StoreContext, source
   const px = res.pixelSizeUm !== undefined ? { pixelSizeUm: res.pixelSizeUm } : {};
   if (ctx.writeLabels && res.nuclei) {
     cp.labels = `labels/${ctx.name}.tif`;
-    await writeLabelTiff(join(ctx.out, cp.labels), res.nuclei, px);
-    if (res.cells) await writeLabelTiff(join(ctx.out, 'labels', `${ctx.name}_cells.tif`), res.cells, px);
+    writeLabelTiffSync(join(ctx.out, cp.labels), res.nuclei, px);
+    if (res.cells) writeLabelTiffSync(join(ctx.out, 'labels', `${ctx.name}_cells.tif`), res.cells, px);
   }
   if (ctx.preview && ctx.renderPreview && res.status !== 'failed') {
     const plane = res.planes[ctx.previewChannel] ?? Object.values(res.planes)[0];
     if (plane) {
       cp.preview = `previews/run/${ctx.name}.png`;
       const png = await ctx.renderPreview(plane, { ...(res.nuclei ? { labels: res.nuclei } : {}), width: Math.min(512, plane.width) });
-      await writeFileAtomic(join(ctx.out, cp.preview), png);
+      writeFileAtomicSync(join(ctx.out, cp.preview), png);
     }
   }
-  await writeFileAtomic(checkpointPath(ctx.out, ctx.name), JSON.stringify(cp));
+  // synchronous writes: this runs in a worker thread with nothing else to do (see writeFileAtomicSync)
+  writeFileAtomicSync(checkpointPath(ctx.out, ctx.name), JSON.stringify(cp));
   return cp;
 }
