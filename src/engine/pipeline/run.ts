@@ -5,7 +5,7 @@
  * outputs are identical to an uninterrupted run; they do not depend on the worker count either.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,7 @@ import { workerLane } from '../batch/worker-lane.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { ImageSet, OnProgress } from '../types.js';
-import { readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
+import { CHECKPOINT_DIR, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
 import { mergeOutputs, preloadMerge } from './merge.js';
@@ -201,8 +201,10 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const todo: JobSpec[] = [];
   let skipped = 0;
   const counts = { ok: 0, excluded: 0, failed: 0, objects: 0 };
+  // one listing instead of a failed read per image set in a fresh folder
+  const stored = new Set(o.resume === false ? [] : await readdir(join(out, CHECKPOINT_DIR)).catch(() => []));
   for (let i = from; i < to; i++) {
-    const cp = o.resume === false ? undefined : await readCheckpoint(out, names[i]!, hash);
+    const cp = stored.has(`${names[i]!}.json`) ? await readCheckpoint(out, names[i]!, hash) : undefined;
     if (cp && cp.status !== 'failed' && cp.imageNumber === i + 1) {
       skipped++;
       counts[cp.status]++;

@@ -5,9 +5,10 @@
  * The same checkpoints always give the same bytes, whatever the worker count, the order they
  * were finished in, the shards or the interruptions.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { readAllInOrder, readInOrder } from '../io/read-ahead.js';
 import { CHECKPOINT_DIR, type Checkpoint } from '../pipeline/checkpoint.js';
 import { type Cell, CsvWriter } from './csv.js';
 
@@ -52,11 +53,11 @@ export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Pr
   for (const dir of dirs) {
     const cdir = join(dir, CHECKPOINT_DIR);
     const names = (await readdir(cdir).catch(() => [] as string[])).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
-    for (const file of names) {
-      const path = join(cdir, file);
+    for await (const r of readInOrder(names.map((file) => join(cdir, file)))) {
+      const path = r.path;
       let c: Checkpoint;
       try {
-        c = JSON.parse(await readFile(path, 'utf8')) as Checkpoint;
+        c = JSON.parse(r.text ?? '') as Checkpoint;
       } catch {
         continue; // unreadable: treated as not done
       }
@@ -110,8 +111,8 @@ async function scanColumns(index: CheckpointIndex): Promise<Columns> {
   const extraSeen = new Set<string>();
   const sets = { image: new Set<string>(), objects: new Set<string>(), qc: new Set<string>(), channels: new Set<string>() };
   const cols: Columns = { meta: [], extra: [], image: [], objects: [], qc: [], channels: [], qcRows: [] };
-  for (const e of index.entries) {
-    const c = JSON.parse(await readFile(e.path, 'utf8')) as Checkpoint;
+  for await (const text of readAllInOrder(index.entries.map((e) => e.path))) {
+    const c = JSON.parse(text) as Checkpoint;
     for (const [k] of META) if (metaValue(c, k) !== undefined) metaSeen.add(k);
     for (const k of Object.keys(c.meta.extra ?? {})) extraSeen.add(k);
     for (const k of Object.keys(c.image)) add(cols.image, sets.image, k);
@@ -262,8 +263,8 @@ export async function writeResultTables(out: string, index: CheckpointIndex, o: 
   };
   const counts = { ok: 0, excluded: 0, failed: 0 };
   try {
-    for (const e of index.entries) {
-      const c = JSON.parse(await readFile(e.path, 'utf8')) as Checkpoint;
+    for await (const text of readAllInOrder(index.entries.map((e) => e.path))) {
+      const c = JSON.parse(text) as Checkpoint;
       // an image set that passed its own checks may still fail against the others (the policy decides)
       const againstSet = c.status === 'ok' && !o.keep?.has(c.id) ? datasetExclusion(dataset?.get(c.imageNumber), o) : undefined;
       if (againstSet) {
