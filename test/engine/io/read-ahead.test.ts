@@ -12,7 +12,7 @@ describe('readInOrder', () => {
   it('yields every file in the order given, whatever order the reads finish in', async () => {
     const paths = Array.from({ length: 40 }, (_, i) => join(dir, `f${String(39 - i).padStart(2, '0')}.txt`));
     // sizes differ so reads finish out of order
-    paths.forEach((p, i) => writeFileSync(p, `${i}:${'x'.repeat((i * 7919) % 50000)}`));
+    for (const [i, p] of paths.entries()) writeFileSync(p, `${i}:${'x'.repeat((i * 7919) % 50000)}`);
     const seen: number[] = [];
     for await (const text of readAllInOrder(paths, 5)) seen.push(Number(text.split(':')[0]));
     expect(seen).toEqual(paths.map((_, i) => i));
