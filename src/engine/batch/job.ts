@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { describeError, UserError } from '../errors.js';
-import { writeLabelTiffSync } from '../io/labels-write.js';
+import { writeLabelTiff } from '../io/labels-write.js';
 import { decodeImage, readBytesSync } from '../io/read.js';
 import type { SegmentResult } from '../segment/index.js';
 import type { Plane, QcVerdict } from '../types.js';
@@ -93,7 +93,7 @@ export async function runJob(job: JobSpec, segment?: SegmentFn): Promise<Segment
     const t2 = performance.now();
     timingsMs.segment = round(t2 - t1);
     for (const [k, v] of Object.entries(seg.timingsMs ?? {})) timingsMs[`segment.${k}`] = round(v);
-    writeLabelTiffSync(job.output, seg.labels, img.pixelSizeUm ? { pixelSizeUm: img.pixelSizeUm } : {});
+    await writeLabelTiff(job.output, seg.labels, img.pixelSizeUm ? { pixelSizeUm: img.pixelSizeUm } : {});
     timingsMs.write = round(performance.now() - t2);
     timingsMs.total = round(performance.now() - t0);
     const res: SegmentFileResult = {
