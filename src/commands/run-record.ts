@@ -7,21 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../engine/errors.js';
 
-/**
- * Load the modules `writeRunRecord` needs (report, plots) in the background, so that a run's main
- * thread, idle while its workers analyse images, has them ready at the end (about 0.3 s saved).
- * Errors are left for the real import to report.
- */
-export function preloadRunRecord(): void {
-  for (const load of [
-    () => import('../engine/report/methods.js'),
-    () => import('../engine/report/index.js'),
-    () => import('vega'),
-    () => import('vega-lite'),
-  ])
-    load().catch(() => undefined);
-}
-
 /** Write the methods record and the report into `out`. Returns false (after saying why) when either failed. */
 export async function writeRunRecord(out: string, recipe?: Record<string, unknown>): Promise<boolean> {
   let ok = true;

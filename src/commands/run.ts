@@ -108,10 +108,6 @@ async function action(recipePath: string, o: Options): Promise<void> {
   process.on('SIGTERM', onSignal);
   const failures: string[] = [];
   try {
-    // the end of a whole run writes its record: load those modules while the workers compute
-    const willRecord = !shard && o.report !== false;
-    const preload = willRecord ? setTimeout(() => import('./run-record.js').then((m) => m.preloadRunRecord()), 1000) : undefined;
-    preload?.unref();
     const s = await runRecipe(recipe, {
       out,
       workers: Math.max(1, Math.floor(o.workers ?? availableParallelism())),
@@ -126,7 +122,6 @@ async function action(recipePath: string, o: Options): Promise<void> {
         if (r.status === 'failed') failures.push(r.reason ?? r.id);
       },
     });
-    clearTimeout(preload);
     if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else {
       for (const n of s.notes) process.stderr.write(`note: ${n}\n`);

@@ -57,13 +57,6 @@ async function copyTree(from: string, to: string): Promise<number> {
  * Other source folders' checkpoints, labels and previews are copied into `out` first.
  * Missing image sets are reported (complete: false), not invented.
  */
-/** Load the modules the merge needs (QC judgement, DuckDB) in the background; errors are left for the real import. */
-export function preloadMerge(): void {
-  const qcSpec = '../measure/qc.js';
-  import(/* @vite-ignore */ qcSpec).catch(() => undefined);
-  import('../results/export.js').then((m) => m.preloadDuckDb()).catch(() => undefined);
-}
-
 export async function mergeOutputs(out: string, sources: string[] = [out], o: MergeOptions = {}): Promise<MergeResult> {
   const outAbs = resolve(out);
   const notes: string[] = [];

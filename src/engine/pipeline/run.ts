@@ -19,7 +19,7 @@ import type { ImageSet, OnProgress } from '../types.js';
 import { CHECKPOINT_DIR, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
-import { mergeOutputs, preloadMerge } from './merge.js';
+import { mergeOutputs } from './merge.js';
 import { recipeModel } from './model.js';
 import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
 
@@ -275,9 +275,6 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       }),
     );
   }
-  // the main thread is idle while workers compute: load what the merge at the end needs
-  const preload = threads > 0 && !o.shard ? setTimeout(preloadMerge, 1000) : undefined;
-  preload?.unref();
   const mainLane = (async () => {
     if (threads > 0) return;
     for (let job = take(); job; job = take()) finish(await runJob(job, ctx, o.deps));
@@ -285,7 +282,6 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   try {
     await Promise.all([mainLane, ...workerLanes]);
   } finally {
-    clearTimeout(preload);
     await Promise.all(pool.map((w) => w.terminate()));
   }
   if (fatal) {

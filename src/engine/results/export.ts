@@ -42,11 +42,6 @@ export interface ExportOptions {
   text?: Partial<Record<'objects' | 'images' | 'qc' | 'failures', readonly string[]>>;
 }
 
-/** Load DuckDB's bindings ahead of `exportTables` (the runner does this while its workers compute). */
-export async function preloadDuckDb(): Promise<void> {
-  await import('@duckdb/node-api');
-}
-
 /**
  * Write objects.parquet and/or results.duckdb in `out` from the CSV tables there.
  * Single-threaded DuckDB with insertion order kept, so the Parquet bytes are reproducible.
