@@ -164,7 +164,8 @@ export async function storeResult(res: ImageSetResult, ctx: StoreContext, source
       writeFileAtomicSync(join(ctx.out, cp.preview), png);
     }
   }
-  // synchronous writes: this runs in a worker thread with nothing else to do (see writeFileAtomicSync)
+  // synchronous writes: the runner calls this in its worker threads, which have nothing else to do
+  // meanwhile (see writeFileAtomicSync); labels and preview above are written the same way
   writeFileAtomicSync(checkpointPath(ctx.out, ctx.name), JSON.stringify(cp));
   return cp;
 }
