@@ -14,6 +14,7 @@ interface Options {
   out?: string;
   images: boolean;
   template?: string;
+  model?: string;
   demo?: boolean;
 }
 
@@ -69,6 +70,12 @@ async function action(dir: string | undefined, opts: Options): Promise<void> {
   const { createEngine, ensureDemoPlate } = await import('../wizard/engine.js');
   const template = opts.template ? await (await import('../wizard/template.js')).loadTemplate(opts.template) : undefined;
 
+  const modelPath = opts.model ? resolve(opts.model) : undefined;
+  if (modelPath && !existsSync(modelPath))
+    throw new UserError(
+      `model not found: ${modelPath}`,
+      'give the folder or .zip of a BioImage Model Zoo package (`scopepilot model inspect PATH` checks one)',
+    );
   let session: Session | undefined;
   let input: string | undefined = dir;
   let demo = opts.demo === true;
@@ -96,8 +103,11 @@ async function action(dir: string | undefined, opts: Options): Promise<void> {
       demo,
       now: new Date().toISOString(),
       ...(template ? { template } : {}),
+      ...(modelPath ? { modelPath } : {}),
     });
   }
+  // a resumed session takes the --model given now
+  if (modelPath && session && session.modelPath !== modelPath) session = { ...session, modelPath };
   await runWizard(session, opts.images === false, createEngine);
 }
 
@@ -153,6 +163,7 @@ export function build(): Command {
     .option('--out <dir>', 'output folder (default: scopepilot-<folder>-<date> here)')
     .option('--no-images', 'text summaries and PNG paths instead of pictures')
     .option('--template <file>', 'facility intake template (YAML)')
+    .option('--model <path>', 'a BioImage Model Zoo package (folder or zip) to offer instead of the built-in model')
     .option('--demo', 'use the built-in demo plate (generated on first use)')
     .action(action);
 }

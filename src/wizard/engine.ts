@@ -350,10 +350,10 @@ export function backgroundFor(ctx: StepContext): { method: 'rolling-ball' | 'top
   return { method: bg, radius: d === 'auto' || !(Number(d) > 0) ? 50 : Number(d) };
 }
 
-/** The segmentModel options for the wizard's decisions (the built-in model; its diameter). */
+/** The segmentModel options for the wizard's decisions (the `--model` package or the built-in model; its diameter). */
 export function modelOptions(ctx: StepContext): Record<string, unknown> {
   const d = resolvedValue(ctx, 'objects', 'diameter');
-  return { model: 'builtin', diameter: d === 'auto' ? 'auto' : Number(d) };
+  return { model: ctx.session.modelPath ?? 'builtin', diameter: d === 'auto' ? 'auto' : Number(d) };
 }
 
 /**

@@ -60,7 +60,7 @@ export interface Ports {
   applyDecisions: (
     recipe: Record<string, unknown>,
     decisions: readonly unknown[],
-    extras?: { excluded?: Record<string, string>; kept?: Record<string, string>; subset?: string[] },
+    extras?: { excluded?: Record<string, string>; kept?: Record<string, string>; subset?: string[]; model?: string },
   ) => { recipe: Record<string, unknown>; unmapped: unknown[] };
   processImageSet: (recipe: Record<string, unknown>, imageSet: ImageSet) => Promise<Record<string, unknown>>;
   runRecipe: (

@@ -57,7 +57,12 @@ export async function buildRecipe(
   const apply = await ports.find('applyDecisions');
   const subset = (ctx.facts.subset?.value ?? []).map((p) => p.id).filter((id) => !ctx.session.dropped.includes(id));
   const applied = apply
-    ? apply(base, ctx.session.decisions, { excluded: ctx.session.excluded, kept: ctx.session.kept, subset }).recipe
+    ? apply(base, ctx.session.decisions, {
+        excluded: ctx.session.excluded,
+        kept: ctx.session.kept,
+        subset,
+        ...(ctx.session.modelPath ? { model: ctx.session.modelPath } : {}),
+      }).recipe
     : base;
   const recipe = { ...applied, decisions: ctx.session.decisions };
   const parse = await ports.find('parseRecipe');

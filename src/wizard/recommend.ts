@@ -2,6 +2,7 @@
  * Recommendation logic of the wizard's settings: each function returns a field with the value
  * we suggest and why, from the question, the scan and the engine's previews.
  */
+import { basename } from 'node:path';
 import { type FieldSpec, type StepContext, YES_NO } from './fields.js';
 import { resolvedValue } from './steps.js';
 
@@ -245,11 +246,17 @@ export function methodField(ctx: StepContext): FieldSpec {
     kind: 'choice',
     choices: [
       { value: 'classical', label: 'classical', help: 'threshold, fill holes, split by shape, size filter' },
-      {
-        value: 'model',
-        label: 'deep-learning model (builtin)',
-        help: 'U-Net trained on BBBC039 and DSB2018 nuclei; check it on your images',
-      },
+      ctx.session.modelPath
+        ? {
+            value: 'model',
+            label: `deep-learning model (${basename(ctx.session.modelPath)})`,
+            help: `the package given with --model (${ctx.session.modelPath}); check it on your images`,
+          }
+        : {
+            value: 'model',
+            label: 'deep-learning model (builtin)',
+            help: 'U-Net trained on BBBC039 and DSB2018 nuclei; check it on your images',
+          },
     ],
     recommend: rec ?? {
       value: 'classical',

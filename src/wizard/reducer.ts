@@ -29,6 +29,7 @@ export function newSession(o: {
   demo: boolean;
   now: string;
   template?: FacilityTemplate;
+  modelPath?: string;
 }): Session {
   const status = Object.fromEntries(STEP_IDS.map((s) => [s, 'todo'])) as Record<StepId, StepStatus>;
   return {
@@ -47,6 +48,7 @@ export function newSession(o: {
     dropped: [],
     revealedAt: [],
     ...(o.template ? { template: o.template } : {}),
+    ...(o.modelPath ? { modelPath: o.modelPath } : {}),
     decisions: [],
   };
 }

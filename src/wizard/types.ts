@@ -62,6 +62,8 @@ export interface Session {
   /** Steps at which the user revealed the conditions while judging (blinding broken there). */
   revealedAt: StepId[];
   template?: FacilityTemplate;
+  /** A BioImage Model Zoo package (absolute path) offered as the model method instead of the built-in one (`--model PATH`). */
+  modelPath?: string;
   decisions: Decision[];
 }
 

@@ -20,6 +20,8 @@ export interface WizardExtras {
   kept?: Record<string, string>;
   /** The subset previewed (image set ids). */
   subset?: string[];
+  /** The model package the wizard offered (`scopepilot wizard --model PATH`); default the built-in one. */
+  model?: string;
 }
 
 const yes = (v: unknown) => v === true || v === 'yes';
@@ -83,9 +85,9 @@ export function applyDecisions(
         if (autoOrNum(v) !== undefined) s.preprocess.smoothing = autoOrNum(v)!;
         break;
       case 'objects.method':
-        // the wizard offers the built-in model; a model path set in the recipe is kept
+        // the wizard offers its --model package or the built-in model; a model set in the recipe is kept
         s.objects.nuclei.method = v === 'model' ? 'model' : 'classical';
-        if (v === 'model' && s.objects.nuclei.model === undefined) s.objects.nuclei.model = 'builtin';
+        if (v === 'model' && s.objects.nuclei.model === undefined) s.objects.nuclei.model = extras.model ?? 'builtin';
         break;
       case 'objects.threshold':
         s.objects.nuclei.threshold = typeof v === 'number' ? v : String(v);
