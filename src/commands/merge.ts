@@ -9,8 +9,8 @@ import { Command } from 'commander';
 
 async function action(dirs: string[], o: { out: string; json?: boolean; report?: boolean }): Promise<void> {
   const out = resolve(o.out);
-  const { mergeOutputs } = await import('../engine/pipeline/merge.js');
-  const m = await mergeOutputs(out, dirs.length ? dirs : [out]);
+  const { mergeInWorker } = await import('../engine/pipeline/merge.js');
+  const m = await mergeInWorker(out, dirs.length ? dirs : [out]);
   if (o.json) process.stdout.write(`${JSON.stringify({ ...m.counts, complete: m.complete, outputs: m.outputs, notes: m.notes })}\n`);
   else {
     for (const n of m.notes) process.stderr.write(`note: ${n}\n`);

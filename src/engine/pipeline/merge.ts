@@ -2,9 +2,12 @@
  * Merging: the result tables of a run folder (or of several shard folders) from their
  * checkpoints, in ImageNumber order, so the outputs equal those of one uninterrupted run.
  */
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { BugError, UserError } from '../errors.js';
 import {
   type CheckpointIndex,
   type IndexOptions,
@@ -114,4 +117,37 @@ export async function mergeOutputs(out: string, sources: string[] = [out], o: Me
     outputs.splice(outputs.indexOf(join(outAbs, 'objects.csv')), 1);
   }
   return { index, counts, outputs, complete: index.missing.length === 0, notes, ...(exportError ? { exportError } : {}) };
+}
+
+/**
+ * Young generation (MB) of the runner's worker threads. V8's default lets it grow to about 48 MB
+ * per thread under allocation churn; 8 MB measured the same CPU time (200 BBBC039 sets, 1 worker)
+ * and 25-40 MB less peak memory with 2 workers.
+ */
+export const SMALL_YOUNG_GENERATION_MB = 8;
+
+/**
+ * `mergeOutputs` in a worker thread with a small young generation (in-process when there is no
+ * built worker script, as under the tests). The merge parses every checkpoint three times; on the
+ * main thread that churn let V8 grow the heap with the data set (2,000 image sets: heap 53 MB for
+ * 11 MB live), and the peak memory of a run with it.
+ */
+export async function mergeInWorker(out: string, sources: string[] = [out], o: MergeOptions = {}): Promise<MergeResult> {
+  const script = fileURLToPath(new URL('./merge-worker.js', import.meta.url));
+  if (!existsSync(script)) return mergeOutputs(out, sources, o);
+  const worker = new Worker(script, {
+    workerData: { out, sources, options: o },
+    resourceLimits: { maxYoungGenerationSizeMb: SMALL_YOUNG_GENERATION_MB },
+  });
+  try {
+    const reply = await new Promise<{ result?: MergeResult; error?: { message: string; user: boolean; hint?: string } }>((res, rej) => {
+      worker.once('message', res);
+      worker.once('error', rej);
+      worker.once('exit', (code) => rej(new BugError(`the merge worker stopped (exit code ${code}) without a result`)));
+    });
+    if (reply.error) throw reply.error.user ? new UserError(reply.error.message, reply.error.hint) : new Error(reply.error.message);
+    return reply.result!;
+  } finally {
+    await worker.terminate();
+  }
 }

@@ -19,7 +19,7 @@ import type { ImageSet, OnProgress } from '../types.js';
 import { CHECKPOINT_DIR, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
-import { mergeOutputs } from './merge.js';
+import { mergeInWorker, SMALL_YOUNG_GENERATION_MB } from './merge.js';
 import { recipeModel } from './model.js';
 import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
 
@@ -265,7 +265,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const pool: Worker[] = [];
   const workerLanes: Promise<void>[] = [];
   for (let w = 0; w < threads; w++) {
-    const worker = new Worker(script!, { workerData: ctx });
+    const worker = new Worker(script!, { workerData: ctx, resourceLimits: { maxYoungGenerationSizeMb: SMALL_YOUNG_GENERATION_MB } });
     pool.push(worker);
     workerLanes.push(
       workerLane<JobSpec, JobDone>(worker, {
@@ -309,7 +309,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   };
   if (stopped) notes.push(`stopped after ${done} of ${selected} image sets; rerun the same command to continue`);
   else if (!o.shard) {
-    const m = await mergeOutputs(out, [out], {
+    const m = await mergeInWorker(out, [out], {
       parquet: recipe.outputs.parquet,
       duckdb: recipe.outputs.duckdb,
       objectsCsv: recipe.outputs.objectsCsv,
