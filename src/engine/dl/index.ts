@@ -9,7 +9,6 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { binomialSmooth } from '../ops/gaussian.js';
@@ -18,6 +17,7 @@ import { estimateDiameter } from '../segment/diameter.js';
 import type { SegmentResult } from '../segment/index.js';
 import { distances, emptyFieldVerdict, foregroundAndContrast, MIN_CONTRAST, round2 } from '../segment/steps.js';
 import { thresholdFor } from '../segment/threshold.js';
+import { stageTimer } from '../segment/timing.js';
 import type { LongWorkOptions, Plane, QcVerdict } from '../types.js';
 import { loadModelPackage, type ModelPackage } from './bmz.js';
 import { getSession, pointwise, predictTiled, preprocess, resizeBilinear } from './infer.js';
@@ -95,13 +95,7 @@ export function estimateNucleusDiameter(plane: Plane): { diameter: number | unde
  * model name, version, checksum, diameter and scale used.
  */
 export async function segmentWithModel(plane: Plane, opts: ModelSegmentOptions = {}): Promise<SegmentResult> {
-  const timingsMs: Record<string, number> = {};
-  let t = performance.now();
-  const lap = (name: string) => {
-    const now = performance.now();
-    timingsMs[name] = (timingsMs[name] ?? 0) + (now - t);
-    t = now;
-  };
+  const { timingsMs, lap } = stageTimer();
   const qc: QcVerdict[] = [];
   const pkg = await getModelPackage(opts.modelPath);
   const session = await getSession(pkg, opts.threads ?? 1);

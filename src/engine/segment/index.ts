@@ -5,7 +5,6 @@
  * neck test that re-joins objects the watershed split without a waist between them.
  * Synchronous and pure: same plane and options, same labels.
  */
-import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 import { clearBorder as clearBorderOp } from '../ops/border.js';
 import { binomialSmooth, gaussianF32 } from '../ops/gaussian.js';
@@ -106,13 +105,7 @@ function resolveOptions(opts: Partial<SegmentOptions> | Record<string, unknown> 
 export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Record<string, unknown>): SegmentResult {
   const o = resolveOptions(opts);
   const { width: w, height: h } = plane;
-  const timingsMs: Record<string, number> = {};
-  let t = performance.now();
-  const lap = (name: string) => {
-    const now = performance.now();
-    timingsMs[name] = (timingsMs[name] ?? 0) + (now - t);
-    t = now;
-  };
+  const { timingsMs, lap } = stageTimer();
   const qc: QcVerdict[] = [];
 
   // 1. light smoothing, threshold, foreground; an empty field stops here
@@ -244,5 +237,6 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
 }
 
 import { round2, round4 } from './steps.js';
+import { stageTimer } from './timing.js';
 
 export { type ChoiceInfo, describeSegmentOptions, type SegmentOptionInfo } from './describe.js';
