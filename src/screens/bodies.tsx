@@ -33,19 +33,25 @@ function Lines({ lines, max = 6 }: { lines: string[]; max?: number }) {
   );
 }
 
-/** Image and overlay side by side, with a text summary to the right; fits 80 columns. */
+/** The two pictures of a preview: each method's outlines when it has them, else the image and its overlay (captioned `note`). */
+function pictures(preview: PreviewRef, note: string): { path: string; caption: string }[] {
+  const [a, b] = preview.methods ?? [];
+  if (a && b) return [a, b].map((m) => ({ path: m.png, caption: `${m.method}: ${m.count} nuclei` }));
+  return [{ path: preview.png, caption: preview.caption }, ...(preview.overlayPng ? [{ path: preview.overlayPng, caption: note }] : [])];
+}
+
+/** Image and overlay (or two methods' outlines) side by side, with a text summary to the right; fits 80 columns. */
 export function PreviewPair({ preview, lines, note }: { preview: PreviewRef | undefined; lines: string[]; note: string }) {
   const { images } = useDisplay();
   if (!preview) return <Text dimColor>No preview yet.</Text>;
   const w = images ? 24 : 38;
   return (
     <Box>
-      <Thumb path={preview.png} caption={`${preview.caption}`} width={w} height={7} />
-      {preview.overlayPng ? (
-        <Box marginLeft={1}>
-          <Thumb path={preview.overlayPng} caption={note} width={w} height={7} />
+      {pictures(preview, note).map((p, i) => (
+        <Box key={p.path} marginLeft={i > 0 ? 1 : 0}>
+          <Thumb path={p.path} caption={p.caption} width={w} height={7} />
         </Box>
-      ) : null}
+      ))}
       {images ? (
         <Box marginLeft={1} flexDirection="column" width={29}>
           <Lines lines={lines} max={9} />

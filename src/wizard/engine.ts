@@ -8,12 +8,13 @@ import { basename, join } from 'node:path';
 import { UserError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/io/atomic.js';
 import type { ImageSet, Labels, Plane, QcLevel, QcVerdict } from '../engine/types.js';
-import { compareMethods, METHOD_LABEL, meanScore } from './compare.js';
+import { compareMethods, countComparison, METHOD_LABEL, meanScore } from './compare.js';
 import type { WizardEngine, WorkOptions } from './engine-api.js';
+import { backgroundFor, modelOptions, segmentOptions } from './engine-options.js';
 import { findPlateMap, scanFacts } from './engine-scan.js';
 import type { StepContext } from './fields.js';
 import { pilotStatistics } from './pilot.js';
-import { type PortFinder, type Ports, portFinder, type ScanResultPort } from './ports.js';
+import { type PortFinder, type Ports, portFinder, type ScanResultPort, type SegmentResultPort } from './ports.js';
 import { buildRecipe } from './recipe.js';
 import { isExcluded } from './reducer.js';
 import { runAndRecord } from './run.js';
@@ -22,6 +23,8 @@ import type { Catalog, PickFacts, PreviewRef, QcFacts, ScanFacts, StageFacts } f
 
 /** Checks whose failure analysis cannot repair (go back to the microscope). */
 const UNFIXABLE = /blur|focus|saturat|clip|empty|dark|signal/i;
+
+export { backgroundFor, modelOptions, segmentOptions } from './engine-options.js';
 
 function worstOf(vs: QcVerdict[]): QcLevel {
   return vs.some((v) => v.level === 'fail') ? 'fail' : vs.some((v) => v.level === 'warn') ? 'warn' : 'ok';
@@ -47,6 +50,8 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
   const findPort = ports.find;
   let scanned: { key: string; result: ScanResultPort } | undefined;
   const planes = new Map<string, Plane>();
+  /** The model's objects per pilot image and model inputs (changing a classical setting or the method does not rerun it). */
+  const modelRuns = new Map<string, SegmentResultPort>();
 
   async function scanResult(ctx: StepContext, onProgress?: WorkOptions['onProgress']): Promise<ScanResultPort> {
     const preset = ctx.session.values.data?.preset;
@@ -243,16 +248,32 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       const bgo = backgroundFor(ctx);
       const model = await findPort('segmentModel');
       let modelError: string | undefined;
+      const modelKey = JSON.stringify([scanned?.key, resolvedValue(ctx, 'data', 'dna'), bgo ?? null, modelOptions(ctx)]);
+      const used = new Set<string>();
       /** The model's objects (background subtracted first, as the runner does); undefined when it cannot run. */
-      const runModel = async (plane: Plane) => {
+      const runModel = async (id: string, plane: Plane) => {
         if (!model || modelError) return undefined;
+        const k = `${modelKey}|${id}`;
+        used.add(k);
+        const hit = modelRuns.get(k);
+        if (hit) return hit;
         try {
-          return await model(plane, modelOptions(ctx));
+          const r = await model(plane, modelOptions(ctx));
+          modelRuns.set(k, r);
+          return r;
         } catch (err) {
           modelError = (err as Error).message;
           return undefined;
         }
       };
+      const truths = new Map<string, Labels>();
+      for (const p of list) {
+        const t = await truthFor(scan, p.id);
+        if (t) truths.set(p.id, t);
+      }
+      // label images decide between the methods; without any, both outlines are shown side by side for the user to choose
+      const sideBySide = model !== undefined && truths.size === 0;
+      const totals = { classical: 0, model: 0, images: 0 };
       const diam: number[] = [];
       let small = 0;
       let large = 0;
@@ -264,10 +285,11 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
         const raw = await dnaPlane(ctx, scan, p.id);
         // objects are found after the background correction, as the runner does (previews show the raw image)
         const plane = bgo ? (await port('subtractBackground'))(raw, bgo) : raw;
-        const truth = await truthFor(scan, p.id);
-        // with label images both methods run, to compare them; otherwise only the chosen one
-        const c = method === 'classical' || truth ? segment(plane, classicalOpts) : undefined;
-        const m = method === 'model' || truth ? await runModel(plane) : undefined;
+        const truth = truths.get(p.id);
+        // both methods run with label images (scored) or with none at all (shown side by side); else the chosen one
+        const both = truth !== undefined || sideBySide;
+        const c = method === 'classical' || both ? segment(plane, classicalOpts) : undefined;
+        const m = method === 'model' || both ? await runModel(p.id, plane) : undefined;
         if (method === 'model' && !m)
           throw new UserError(
             `the deep-learning model could not run: ${modelError ?? 'segmentModel is not in this build'}`,
@@ -285,7 +307,21 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
           if (c) scores.classical.push({ f1: score(c.labels, truth).f1, countError: err(c.labels) });
           if (m) scores.model.push({ f1: score(m.labels, truth).f1, countError: err(m.labels) });
         }
-        const overlay = await png(`objects/${p.id}-outlines.png`, raw, { labels: r.labels });
+        // without label images, each method's outlines for the user to compare (the chosen one's is the overlay)
+        const methods: PreviewRef['methods'] =
+          sideBySide && c && m
+            ? [
+                { method: 'classical', png: await png(`objects/${p.id}-classical.png`, raw, { labels: c.labels }), count: c.labels.count },
+                { method: 'model', png: await png(`objects/${p.id}-model.png`, raw, { labels: m.labels }), count: m.labels.count },
+              ]
+            : undefined;
+        if (c && m && methods) {
+          totals.classical += c.labels.count;
+          totals.model += m.labels.count;
+          totals.images++;
+        }
+        const overlay =
+          methods?.find((x) => x.method === method)?.png ?? (await png(`objects/${p.id}-outlines.png`, raw, { labels: r.labels }));
         const image = await png(`objects/${p.id}.png`, raw);
         previews.push({
           id: p.id,
@@ -295,9 +331,11 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
           ...(p.condition ? { condition: p.condition } : {}),
           ...(p.well ? { well: p.well } : {}),
           stats: { nuclei: r.labels.count, 'dropped small': r.discarded.small.length, 'dropped large': r.discarded.large.length },
+          ...(methods ? { methods } : {}),
         });
         perImage.push({ id: p.id, ...(p.condition ? { condition: p.condition } : {}), values: { count: r.labels.count } });
       }
+      for (const k of modelRuns.keys()) if (!used.has(k)) modelRuns.delete(k);
       const counts = perImage.map((x) => x.values.count ?? 0);
       const med = diam.length ? [...diam].sort((a, b) => a - b)[Math.floor(diam.length / 2)]! : undefined;
       const tol = Number(resolvedValue(ctx, 'question', 'tolerance'));
@@ -305,6 +343,8 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
       const summary = [
         // the comparison with the user's labels first: it decides the method
         ...cmp.lines,
+        ...(sideBySide && modelError ? [`The deep-learning model could not run: ${modelError}`] : []),
+        ...(totals.images > 0 && !modelError ? [countComparison(totals.classical, totals.model, totals.images)] : []),
         counts.length
           ? `${Math.min(...counts)}-${Math.max(...counts)} nuclei per image on ${counts.length} images (${METHOD_LABEL[method]}).`
           : 'No images left to preview.',
@@ -337,44 +377,4 @@ export function createEngine(o: { out: string; ports?: Partial<Ports> }): Wizard
     },
   };
   return engine;
-}
-
-/**
- * The background correction of the wizard's decisions, with the runner's radius rule
- * (backgroundOptions in src/engine/pipeline/recipe.ts): the nucleus diameter when given, else 50 px.
- */
-export function backgroundFor(ctx: StepContext): { method: 'rolling-ball' | 'tophat'; radius: number } | undefined {
-  const bg = String(resolvedValue(ctx, 'preprocess', 'background'));
-  if (bg !== 'rolling-ball' && bg !== 'tophat') return undefined;
-  const d = resolvedValue(ctx, 'objects', 'diameter');
-  return { method: bg, radius: d === 'auto' || !(Number(d) > 0) ? 50 : Number(d) };
-}
-
-/** The segmentModel options for the wizard's decisions (the `--model` package or the built-in model; its diameter). */
-export function modelOptions(ctx: StepContext): Record<string, unknown> {
-  const d = resolvedValue(ctx, 'objects', 'diameter');
-  return { model: ctx.session.modelPath ?? 'builtin', diameter: d === 'auto' ? 'auto' : Number(d) };
-}
-
-/**
- * The segmentNuclei options for the wizard's decisions (SegmentOptions in CONTRACTS.md), also
- * while the model is chosen (its classical settings are hidden then, but still compared).
- */
-export function segmentOptions(ctx0: StepContext): Record<string, unknown> {
-  const own = ctx0.session.values.objects ?? {};
-  const ctx: StepContext = {
-    ...ctx0,
-    session: { ...ctx0.session, values: { ...ctx0.session.values, objects: { ...own, method: 'classical' } } },
-  };
-  const v = (f: string) => resolvedValue(ctx, 'objects', f);
-  const bg = String(resolvedValue(ctx, 'preprocess', 'background'));
-  const sm = resolvedValue(ctx, 'preprocess', 'smoothing');
-  return {
-    threshold: String(v('threshold')),
-    diameter: v('diameter') === 'auto' ? 'auto' : Number(v('diameter')),
-    declump: String(v('declump')),
-    smoothing: sm === 'auto' ? 'auto' : Number(sm),
-    background: bg,
-    ...(v('sizeFilter') === 'off' ? { minDiameter: 0, maxDiameter: Number.POSITIVE_INFINITY } : {}),
-  };
 }

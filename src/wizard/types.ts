@@ -78,6 +78,11 @@ export interface PreviewRef {
   condition?: string;
   well?: string;
   stats: Record<string, number | string>;
+  /**
+   * Objects step without label images: each method's outlines on this image and its object count,
+   * shown side by side in place of the image and `overlayPng`, so the user can choose between them.
+   */
+  methods?: { method: 'classical' | 'model'; png: string; count: number }[];
 }
 
 export interface ScanFacts {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDecisions } from '../../src/engine/pipeline/decisions.js';
 import { parseRecipe } from '../../src/engine/pipeline/recipe.js';
-import { compareMethods } from '../../src/wizard/compare.js';
+import { compareMethods, countComparison } from '../../src/wizard/compare.js';
 
 const s = (f1: number, countErrorPct: number) => ({ images: 3, f1, countErrorPct });
 
@@ -22,6 +22,15 @@ describe('classical vs model on the pilot label images', () => {
       /F1 0\.90, count error 3\.0% \(tolerated 7%: small enough\)[\s\S]*could not run: onnxruntime is missing/,
     );
     expect(r.recommend?.value).toBe('classical');
+  });
+
+  it('without label images: both counts on one line, the model relative to classical', () => {
+    expect(countComparison(96, 102, 4)).toBe('Compare the outlines: classical 96 nuclei, model 102 (+6%) on 4 images');
+    expect(countComparison(100, 80, 1)).toBe('Compare the outlines: classical 100 nuclei, model 80 (-20%) on 1 image');
+    expect(countComparison(50, 50, 2)).toMatch(/model 50 \(same\) on 2 images$/);
+    // classical found nothing: no percentage (it would divide by zero)
+    expect(countComparison(0, 7, 3)).toBe('Compare the outlines: classical 0 nuclei, model 7 on 3 images');
+    expect(countComparison(12345, 23456, 24).length).toBeLessThan(80);
   });
 
   it("the wizard's method decision goes into the recipe (builtin model), classical keeps the old recipe", () => {

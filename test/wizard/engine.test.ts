@@ -11,6 +11,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ImageSet, Labels, Plane } from '../../src/engine/types.js';
 import { createEngine } from '../../src/wizard/engine.js';
+import type { WorkOptions } from '../../src/wizard/engine-api.js';
+import type { StepContext } from '../../src/wizard/fields.js';
 import type { Ports } from '../../src/wizard/ports.js';
 import { initialState, newSession } from '../../src/wizard/reducer.js';
 import { WizardStore } from '../../src/wizard/store.js';
@@ -137,6 +139,8 @@ describe('wizard engine adapter', () => {
     expect(f.statistics?.value.summary.join('\n')).toMatch(/drug: 4 images, mean 3\.0/);
     expect(f.statistics?.value.summary.join('\n')).toMatch(/\+\d+% vs DMSO/);
     expect(existsSync(join(out, 'previews', 'objects', 'P1_A01_s1-outlines.png'))).toBe(true);
+    // with label images the scores decide: one outline (the chosen method's) beside the image
+    expect(f.objects?.value.previews.every((p) => p.methods === undefined)).toBe(true);
     const recipe = JSON.parse(readFileSync(join(out, 'recipe.json'), 'utf8'));
     expect(recipe.draft).toBe(true);
     expect(recipe.excluded).toEqual({ P1_A01_s2: 'out of focus' });
@@ -145,5 +149,78 @@ describe('wizard engine adapter', () => {
     expect(methods).toMatch(/judged without seeing which condition/);
     expect(f.run?.value.missing.join('\n')).toMatch(/runRecipe/);
     expect(f.run?.value.missing.join('\n')).toMatch(/writeMethods/);
+  });
+});
+
+describe('the objects step without label images', () => {
+  const work: WorkOptions = { signal: new AbortController().signal, onProgress: () => undefined };
+
+  /** The objects facts for `values` (the scan and subset computed first), with `ports` over the fakes. */
+  async function setup(ports: Partial<Ports> = {}) {
+    const out = await mkdtemp(join(tmpdir(), 'sp-side-'));
+    const input = await mkdtemp(join(tmpdir(), 'sp-side-in-')); // no labels/ folder
+    const engine = createEngine({ out, ports: { ...fakePorts(), ...ports } });
+    const session = newSession({ id: 'y', input, out, demo: false, now: 'T0' });
+    const ctx: StepContext = { session, facts: {}, catalog: await engine.catalog() };
+    ctx.facts.scan = { key: 's', value: await engine.scan(ctx, work) };
+    ctx.facts.subset = { key: 'p', value: await engine.subset(ctx, work) };
+    const objects = (objectValues: Record<string, string>) =>
+      engine.objects({ ...ctx, session: { ...session, values: { objects: objectValues } } }, work);
+    return { out, objects };
+  }
+
+  it('runs the model beside classical on the pilot images: both outlines per image with their counts, and the totals compared', async () => {
+    let modelRuns = 0;
+    const model = fakePorts().segmentModel!;
+    const { out, objects } = await setup({
+      segmentModel: async (p, o) => {
+        modelRuns++;
+        return model(p, o);
+      },
+    });
+    const f = await objects({});
+    const n = f.previews.length;
+    expect(n).toBeGreaterThan(1);
+    expect(modelRuns).toBe(n);
+    for (const p of f.previews) {
+      const [c, m] = p.methods ?? [];
+      expect(c).toMatchObject({ method: 'classical', png: join(out, 'previews', 'objects', `${p.id}-classical.png`) });
+      expect(m).toMatchObject({ method: 'model', png: join(out, 'previews', 'objects', `${p.id}-model.png`) });
+      // the fake model finds one object more than classical on every image
+      expect(m!.count).toBe(c!.count + 1);
+      expect(existsSync(c!.png) && existsSync(m!.png)).toBe(true);
+      // classical is chosen: its outlines are the overlay and its count is the image's
+      expect(p.overlayPng).toBe(c!.png);
+      expect(p.stats.nuclei).toBe(c!.count);
+    }
+    const classical = f.previews.reduce((a, p) => a + p.methods![0]!.count, 0);
+    const pct = Math.round((100 * n) / classical);
+    expect(f.summary[0]).toBe(`Compare the outlines: classical ${classical} nuclei, model ${classical + n} (+${pct}%) on ${n} images`);
+    // no label images: nothing is recommended over the default, and nothing validated
+    expect(f.recommend.method).toBeUndefined();
+    expect(f.validation).toBeUndefined();
+
+    // choosing the model, or changing a classical setting, shows the same pair without running the model again
+    const asModel = await objects({ method: 'model' });
+    expect(asModel.previews[0]?.overlayPng).toBe(asModel.previews[0]?.methods?.[1]?.png);
+    expect(asModel.previews[0]?.stats.nuclei).toBe(asModel.previews[0]?.methods?.[1]?.count);
+    expect(asModel.summary[1]).toMatch(/\(deep-learning model\)\.$/);
+    await objects({ threshold: 'li' });
+    expect(modelRuns).toBe(n);
+  });
+
+  it('without a model in this build, or when it cannot run: classical alone, and why', async () => {
+    const none = await (await setup({ segmentModel: undefined })).objects({});
+    expect(none.previews.every((p) => p.methods === undefined)).toBe(true);
+    expect(none.summary.join('\n')).not.toMatch(/Compare the outlines|could not run/);
+    const failing = await (
+      await setup({
+        segmentModel: async () => {
+          throw new Error('onnxruntime-node is not installed');
+        },
+      })
+    ).objects({});
+    expect(failing.previews.every((p) => p.methods === undefined && p.overlayPng?.endsWith('-outlines.png'))).toBe(true);
+    expect(failing.summary[0]).toBe('The deep-learning model could not run: onnxruntime-node is not installed');
   });
 });
