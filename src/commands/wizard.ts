@@ -147,6 +147,8 @@ async function runWizard(
   await store.flush();
   app.unmount();
   await app.waitUntilExit();
+  // kitty pictures live in the terminal's memory until deleted
+  display.kitty?.dispose();
   if (lastError) process.stderr.write(`scopepilot: could not save everything: ${lastError}\n`);
   if (end.phase === 'finished') {
     await forgetLastSession();

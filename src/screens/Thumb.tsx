@@ -1,49 +1,65 @@
 /**
- * A thumbnail: the PNG drawn with coloured half-blocks (terminal-image, ANSI mode so it lays out
- * inside Ink on any terminal, including over SSH), or, without images, its caption and path.
+ * A thumbnail: the PNG as a real picture where the terminal speaks kitty's graphics protocol (a grid
+ * of placeholder cells that Ink lays out like text, see kitty.ts), as coloured half-blocks
+ * elsewhere (terminal-image in ANSI mode, so it lays out inside Ink on any terminal, including over
+ * SSH), or, without images, its caption and path.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { useDisplay } from './display.js';
+import { placeholderRows } from './kitty.js';
 
 export interface ThumbProps {
   path: string;
   caption: string;
   /** Columns. */
   width: number;
-  /** Rows (each row is two pixel rows). */
+  /** Rows (with half-blocks each row is two pixel rows). */
   height: number;
 }
 
+/** Half-block drawings by path, file version and size; the oldest go beyond this many. */
+const CACHE_MAX = 64;
 const cache = new Map<string, string>();
 
 async function draw(path: string, width: number, height: number): Promise<string> {
-  const k = `${path}|${width}|${height}`;
+  const st = await stat(path);
+  // the engine rewrites a preview in place when a setting changes: the file's version is in the key
+  const k = `${path}|${st.ino}:${st.size}:${st.mtimeMs}|${width}|${height}`;
   const hit = cache.get(k);
   if (hit !== undefined) return hit;
   const { default: terminalImage } = await import('terminal-image');
   const s = await terminalImage.buffer(await readFile(path), { width, height, preferNativeRender: false });
   cache.set(k, s);
+  for (const old of cache.keys()) {
+    if (cache.size <= CACHE_MAX) break;
+    cache.delete(old);
+  }
   return s;
 }
 
 export function Thumb({ path, caption, width, height }: ThumbProps) {
-  const { images } = useDisplay();
+  const { images, kitty } = useDisplay();
   const [art, setArt] = useState<string | undefined>(undefined);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     if (!images) return;
     let live = true;
     setArt(undefined);
-    draw(path, width, height).then(
+    setFailed(false);
+    const job = kitty
+      ? kitty.show(path, width, height).then((id) => placeholderRows(id, width, height).join('\n'))
+      : draw(path, width, height);
+    job.then(
       (s) => live && setArt(s),
       () => live && setFailed(true),
     );
     return () => {
       live = false;
+      kitty?.release(path, width, height);
     };
-  }, [images, path, width, height]);
+  }, [images, kitty, path, width, height]);
   if (!images || failed) {
     return (
       <Box flexDirection="column" width={width}>
