@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { BugError, UserError } from './engine/errors.js';
+import { restartWithGcFlag, wantsGcRestart, watchParent } from './reexec.js';
 import { VERSION } from './version.js';
 
 /** Commands that spend their time in pixel loops over many images. */
@@ -55,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   }
+  if (wantsGcRestart(entry.name) && !args.includes('--help') && !args.includes('-h')) return restartWithGcFlag();
+  watchParent();
   if (PIXEL_COMMANDS.has(entry.name)) tuneForPixelWork();
   const cmd = (await entry.load()).build();
   cmd.name(`scopepilot ${entry.name}`);

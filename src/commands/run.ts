@@ -98,7 +98,13 @@ async function action(recipePath: string, o: Options): Promise<void> {
   const shard = o.shard ? parseShard(o.shard) : undefined;
   const ac = new AbortController();
   let interrupts = 0;
+  let lastSignal = 0;
   const onSignal = () => {
+    // one Ctrl-C or scancel can arrive twice (directly, and passed on by the parent process that
+    // started this one with --single-threaded-gc, see src/reexec.ts): count a burst as one
+    const now = Date.now();
+    if (now - lastSignal < 500) return;
+    lastSignal = now;
     interrupts++;
     if (interrupts > 1) process.exit(130);
     process.stderr.write('\nstopping after the image sets in progress (Ctrl-C again to quit now; rerun to resume)\n');

@@ -325,6 +325,8 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     status: stopped ? 'stopped' : o.shard ? 'shard-done' : 'done',
     scopepilot: VERSION,
     node: process.version,
+    /** Node/V8 start-up flags (the CLI adds --single-threaded-gc, see src/reexec.ts). */
+    nodeFlags: process.execArgv,
     recipeVersion: RECIPE_VERSION,
     recipeHash: hash,
     input: root,

@@ -58,6 +58,8 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     const failures = (await readFile(join(out, 'failures.csv'), 'utf8')).trim().split('\n');
     expect(failures).toHaveLength(2);
     expect(failures[1]).toMatch(/_H\d\d_/);
+    // the CLI runs the command in a second process with V8's GC on the JavaScript threads only
+    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')).nodeFlags).toContain('--single-threaded-gc');
   });
 
   it('after kill -9 mid-run, a plain rerun resumes and gives the same tables', { timeout: 180_000 }, async () => {
