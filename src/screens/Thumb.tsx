@@ -4,11 +4,11 @@
  * elsewhere (terminal-image in ANSI mode, so it lays out inside Ink on any terminal, including over
  * SSH), or, without images, its caption and path.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { useDisplay } from './display.js';
-import { placeholderRows } from './kitty.js';
+import { fileVersion, placeholderRows } from './kitty.js';
 
 export interface ThumbProps {
   path: string;
@@ -24,9 +24,7 @@ const CACHE_MAX = 64;
 const cache = new Map<string, string>();
 
 async function draw(path: string, width: number, height: number): Promise<string> {
-  const st = await stat(path);
-  // the engine rewrites a preview in place when a setting changes: the file's version is in the key
-  const k = `${path}|${st.ino}:${st.size}:${st.mtimeMs}|${width}|${height}`;
+  const k = `${path}|${await fileVersion(path)}|${width}|${height}`;
   const hit = cache.get(k);
   if (hit !== undefined) return hit;
   const { default: terminalImage } = await import('terminal-image');

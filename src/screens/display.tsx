@@ -48,7 +48,8 @@ export function tmuxTerminalHasRgb(report: string, tty: string): boolean {
 
 /**
  * Ask the tmux server this process runs under (TMUX, TMUX_PANE) about its client terminal and
- * passthrough; undefined when tmux does not answer (not running, older than 3.3, no client).
+ * passthrough (asked only when that terminal could show kitty pictures; else reported off);
+ * undefined when tmux does not answer (not running, older than 3.3, no client).
  */
 export function probeTmux(env: NodeJS.ProcessEnv = process.env): TmuxClient | undefined {
   const pane = env.TMUX_PANE ? ['-t', env.TMUX_PANE] : [];
@@ -61,6 +62,8 @@ export function probeTmux(env: NodeJS.ProcessEnv = process.env): TmuxClient | un
       ...pane,
       '#{client_termname}\t#{client_tty}\t#{client_termfeatures}',
     ).split('\t');
+    // the rest matters only for a terminal that can show the pictures (saves two tmux calls)
+    if (!KITTY_TERMS.has(termname)) return { termname, rgb: false, passthrough: 'off' };
     const passthrough = run('show-options', '-Apv', ...pane, 'allow-passthrough');
     const rgb = features.split(',').includes('RGB') || tmuxTerminalHasRgb(run('show-messages', '-T'), tty);
     return { termname, rgb, passthrough };

@@ -91,6 +91,15 @@ export function tmuxPassthrough(seq: string): string {
   return `${ESC}Ptmux;${seq.replaceAll(ESC, ESC + ESC)}${ESC}\\`;
 }
 
+/**
+ * A file's version for caches of drawn pictures: inode, size and modification time. The wizard's
+ * engine rewrites a preview in place when a setting changes, so the path alone is not enough.
+ */
+export async function fileVersion(path: string): Promise<string> {
+  const st = await stat(path);
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
 /** True when the bytes start with the PNG signature. */
 export function isPng(bytes: Uint8Array): boolean {
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -183,8 +192,7 @@ export class KittyImages {
     s.users++;
     s.lastShown = ++this.clock;
     const job = s.queue.then(async () => {
-      const st = await stat(path);
-      const version = `${st.ino}:${st.size}:${st.mtimeMs}`;
+      const version = await fileVersion(path);
       if (version === s.sent) return;
       this.write(transmitSequence(await readFile(path), { id: s.id, cols, rows, tmux: this.tmux }));
       s.sent = version;

@@ -80,7 +80,7 @@ export function compareMethods(
  * The difference is relative to classical, in whole %; left out when classical found none.
  */
 export function countComparison(classical: number, model: number, images: number): string {
-  const pct = Math.round((100 * (model - classical)) / classical);
-  const diff = classical === 0 ? '' : model === classical ? ' (same)' : ` (${model > classical ? '+' : '-'}${Math.abs(pct)}%)`;
+  const pct = () => Math.abs(Math.round((100 * (model - classical)) / classical));
+  const diff = classical === 0 ? '' : model === classical ? ' (same)' : ` (${model > classical ? '+' : '-'}${pct()}%)`;
   return `Compare the outlines: classical ${classical} nuclei, model ${model}${diff} on ${images} image${images === 1 ? '' : 's'}`;
 }

@@ -24,8 +24,6 @@ import type { Catalog, PickFacts, PreviewRef, QcFacts, ScanFacts, StageFacts } f
 /** Checks whose failure analysis cannot repair (go back to the microscope). */
 const UNFIXABLE = /blur|focus|saturat|clip|empty|dark|signal/i;
 
-export { backgroundFor, modelOptions, segmentOptions } from './engine-options.js';
-
 function worstOf(vs: QcVerdict[]): QcLevel {
   return vs.some((v) => v.level === 'fail') ? 'fail' : vs.some((v) => v.level === 'warn') ? 'warn' : 'ok';
 }

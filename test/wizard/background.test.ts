@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backgroundFor } from '../../src/wizard/engine.js';
+import { backgroundFor } from '../../src/wizard/engine-options.js';
 import { contextOf } from '../../src/wizard/reducer.js';
 import { feed, start } from './fixtures.js';
 

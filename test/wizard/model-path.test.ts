@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDecisions } from '../../src/engine/pipeline/decisions.js';
 import { parseRecipe } from '../../src/engine/pipeline/recipe.js';
-import { modelOptions } from '../../src/wizard/engine.js';
+import { modelOptions } from '../../src/wizard/engine-options.js';
 import { methodField } from '../../src/wizard/recommend.js';
 import { contextOf } from '../../src/wizard/reducer.js';
 import { feed, start } from './fixtures.js';
