@@ -37,7 +37,12 @@ export function restartWithGcFlag(): Promise<number> {
       process.off('SIGTERM', onTerm);
       resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 130 : 1));
     });
-    child.on('error', () => resolve(70));
+    child.on('error', (err) => {
+      process.stderr.write(
+        `scopepilot: could not start the run's process: ${err.message}\n  what to do: rerun with SCOPEPILOT_V8_DEFAULTS=1 (runs in this process, without the GC setting)\n`,
+      );
+      resolve(70);
+    });
   });
 }
 
