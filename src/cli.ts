@@ -3,30 +3,15 @@
  * scopepilot: the command-line entry point. A thin shell: it finds the command, loads only that
  * command's module (so `segment` never loads the terminal UI), and turns errors into messages.
  */
-import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { BugError, UserError } from './engine/errors.js';
+import { tuneForPixelWork } from './engine/jit.js';
 import { restartWithGcFlag, wantsGcRestart, watchParent } from './reexec.js';
 import { VERSION } from './version.js';
 
 /** Commands that spend their time in pixel loops over many images. */
 const PIXEL_COMMANDS = new Set(['segment', 'run', 'measure', 'qc']);
-
-/**
- * Compile hot functions on the thread that runs them instead of a background thread. A batch
- * command's few dozen pixel loops each run hundreds of thousands of iterations on the first
- * image: waiting a few ms for the optimised code beats interpreting while a background compiler
- * competes for the same two cores. Measured on the 50 BBBC039 images with 2 lanes: 2.38 s -> 2.02 s
- * of CPU (hyperfine, 8 runs). Must run before worker threads start (V8 flags are per process).
- */
-function tuneForPixelWork(): void {
-  if (process.env.SCOPEPILOT_V8_DEFAULTS === '1') return;
-  setFlagsFromString('--no-concurrent-osr');
-  setFlagsFromString('--no-concurrent-recompilation');
-  // feedback from the first call, so the first image's loops can be optimised at all
-  setFlagsFromString('--no-lazy-feedback-allocation');
-}
 
 function topLevel(): Command {
   const program = new Command('scopepilot')
