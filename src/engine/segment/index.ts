@@ -16,6 +16,7 @@ import type { Labels, Plane, QcVerdict } from '../types.js';
 import { estimateDiameter } from './diameter.js';
 import { mergeByNeck } from './merge.js';
 import {
+  distanceLevels,
   distances,
   emptyFieldVerdict,
   emptyResult,
@@ -165,11 +166,7 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
     const { d2, dist: dt, maxD2 } = dist!;
     const markers = findMaxima(dt, w, h, { minDistance, mask, threshold: 0 });
     lap('seeds');
-    // flood from the centres outwards: level = maxD2 - d2 ranks -distance exactly
-    const levels = new Int32Array(w * h);
-    const md = mask.data;
-    for (let i = 0; i < levels.length; i++) if (md[i] !== 0) levels[i] = maxD2 - d2[i]!;
-    labels = watershedLevels(levels, maxD2 + 1, markers, mask);
+    labels = watershedLevels(distanceLevels(mask, d2, maxD2), maxD2 + 1, markers, mask);
     lap('watershed');
     if (o.neckRatio < 1) {
       const m = mergeByNeck(labels, dt, o.neckRatio);

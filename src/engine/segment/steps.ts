@@ -59,6 +59,18 @@ export interface Distances {
   maxD2: number;
 }
 
+/**
+ * Flooding levels from the object centres outwards: maxD2 - d2 ranks -distance exactly. A
+ * function of its own (not inline in segmentNuclei): V8 optimises a hot loop by compiling the
+ * function around it, and segmentNuclei with everything it calls inlined took ~11 ms per compile.
+ */
+export function distanceLevels(mask: Mask, d2: Distances['d2'], maxD2: number): Int32Array {
+  const md = mask.data;
+  const levels = new Int32Array(md.length);
+  for (let i = 0; i < levels.length; i++) if (md[i] !== 0) levels[i] = maxD2 - d2[i]!;
+  return levels;
+}
+
 /** Distances inside `mask`; "no background at all" is capped at the image size. */
 export function distances(mask: Mask): Distances {
   const { d2, far } = squaredDistanceTransform(mask);
