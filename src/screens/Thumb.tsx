@@ -17,6 +17,8 @@ export interface ThumbProps {
   width: number;
   /** Rows (with half-blocks each row is two pixel rows). */
   height: number;
+  /** Caption in bold and inverse (the chosen of two pictures; its words say so too, for no colour). */
+  marked?: boolean;
 }
 
 /** Half-block drawings by path, file version and size; the oldest go beyond this many. */
@@ -37,7 +39,7 @@ async function draw(path: string, width: number, height: number): Promise<string
   return s;
 }
 
-export function Thumb({ path, caption, width, height }: ThumbProps) {
+export function Thumb({ path, caption, width, height, marked = false }: ThumbProps) {
   const { images, kitty } = useDisplay();
   const [art, setArt] = useState<string | undefined>(undefined);
   const [failed, setFailed] = useState(false);
@@ -61,7 +63,9 @@ export function Thumb({ path, caption, width, height }: ThumbProps) {
   if (!images || failed) {
     return (
       <Box flexDirection="column" width={width}>
-        <Text wrap="truncate-start">[{caption}]</Text>
+        <Text wrap="truncate-start" bold={marked} inverse={marked}>
+          [{caption}]
+        </Text>
         <Text wrap="truncate-start">{path}</Text>
       </Box>
     );
@@ -69,7 +73,9 @@ export function Thumb({ path, caption, width, height }: ThumbProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Box height={height}>{art === undefined ? <Text dimColor>drawing…</Text> : <Text>{art}</Text>}</Box>
-      <Text wrap="truncate">{caption}</Text>
+      <Text wrap="truncate" bold={marked} inverse={marked}>
+        {caption}
+      </Text>
     </Box>
   );
 }

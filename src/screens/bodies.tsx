@@ -33,23 +33,62 @@ function Lines({ lines, max = 6 }: { lines: string[]; max?: number }) {
   );
 }
 
-/** The two pictures of a preview: each method's outlines when it has them, else the image and its overlay (captioned `note`). */
-function pictures(preview: PreviewRef, note: string): { path: string; caption: string }[] {
+/**
+ * The caption of one method's outlines: "classical: 96 nuclei", or for the chosen method
+ * "✓ classical: 96 nuclei (chosen)", without "nuclei" or then without "(chosen)" where it would
+ * not fit `room` columns (only beside pictures, where the caption is also bold and inverse).
+ */
+function methodCaption(m: { method: string; count: number }, chosen: boolean, room: number): string {
+  const base = `${m.method}: ${m.count}`;
+  if (!chosen) return `${base} nuclei`;
+  return [`✓ ${base} nuclei (chosen)`, `✓ ${base} (chosen)`].find((c) => c.length <= room) ?? `✓ ${base} nuclei`;
+}
+
+/**
+ * The two pictures of a preview: each method's outlines when it has them (the `chosen` method's
+ * marked, its caption fitted to `room`), else the image and its overlay (captioned `note`).
+ */
+function pictures(
+  preview: PreviewRef,
+  note: string,
+  chosen: string | undefined,
+  room: number,
+): { path: string; caption: string; marked?: boolean }[] {
   const [a, b] = preview.methods ?? [];
-  if (a && b) return [a, b].map((m) => ({ path: m.png, caption: `${m.method}: ${m.count} nuclei` }));
+  if (a && b)
+    return [a, b].map((m) => {
+      const marked = m.method === chosen;
+      return { path: m.png, caption: methodCaption(m, marked, room), marked };
+    });
   return [{ path: preview.png, caption: preview.caption }, ...(preview.overlayPng ? [{ path: preview.overlayPng, caption: note }] : [])];
 }
 
-/** Image and overlay (or two methods' outlines) side by side, with a text summary to the right; fits 80 columns. */
-export function PreviewPair({ preview, lines, note }: { preview: PreviewRef | undefined; lines: string[]; note: string }) {
+/**
+ * Image and overlay (or two methods' outlines, the `chosen` one marked) side by side, with a text
+ * summary to the right; fits 80 columns.
+ */
+export function PreviewPair({
+  preview,
+  lines,
+  note,
+  chosen,
+}: {
+  preview: PreviewRef | undefined;
+  lines: string[];
+  note: string;
+  /** The method the Method setting holds (objects step). */
+  chosen?: string;
+}) {
   const { images } = useDisplay();
   if (!preview) return <Text dimColor>No preview yet.</Text>;
   const w = images ? 24 : 38;
+  // columns for a caption (without pictures it is shown in brackets)
+  const room = images ? w : w - 2;
   return (
     <Box>
-      {pictures(preview, note).map((p, i) => (
+      {pictures(preview, note, chosen, room).map((p, i) => (
         <Box key={p.path} marginLeft={i > 0 ? 1 : 0}>
-          <Thumb path={p.path} caption={p.caption} width={w} height={7} />
+          <Thumb path={p.path} caption={p.caption} marked={p.marked} width={w} height={7} />
         </Box>
       ))}
       {images ? (
@@ -153,12 +192,15 @@ function StageBody({
   facts,
   note,
   max = 3,
+  chosen,
 }: {
   state: WizardState;
   facts: StageFacts | undefined;
   note: string;
   /** Summary lines shown (the objects step has one more setting: 2). */
   max?: number;
+  /** The chosen method, marked on its outlines when both are shown (objects step). */
+  chosen?: string;
 }) {
   const { images } = useDisplay();
   if (!facts) return null;
@@ -173,7 +215,7 @@ function StageBody({
     : [];
   return (
     <Box flexDirection="column">
-      <PreviewPair preview={p} lines={perImage} note={note} />
+      <PreviewPair preview={p} lines={perImage} note={note} chosen={chosen} />
       {images ? null : <Text wrap="truncate-end">{perImage.join(' · ')}</Text>}
       <Lines lines={facts.summary} max={max} />
     </Box>
@@ -236,7 +278,15 @@ export function StepBody({ state }: { state: WizardState }) {
     case 'preprocess':
       return <StageBody state={state} facts={state.facts.preprocess?.value} note="after clean-up" />;
     case 'objects':
-      return <StageBody state={state} facts={state.facts.objects?.value} note="outlines found" max={2} />;
+      return (
+        <StageBody
+          state={state}
+          facts={state.facts.objects?.value}
+          note="outlines found"
+          max={2}
+          chosen={String(resolvedValue(ctxOf(state), 'objects', 'method'))}
+        />
+      );
     case 'measurements':
       return <MeasurementsBody state={state} />;
     case 'statistics':
