@@ -12,7 +12,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { binomialSmooth } from '../ops/gaussian.js';
-import { label } from '../ops/label.js';
 import { estimateDiameter } from '../segment/diameter.js';
 import type { SegmentResult } from '../segment/index.js';
 import { distances, emptyFieldVerdict, foregroundAndContrast, MIN_CONTRAST, round2 } from '../segment/steps.js';
@@ -86,7 +85,7 @@ export function estimateNucleusDiameter(plane: Plane): { diameter: number | unde
   const s = binomialSmooth(plane.data, plane.width, plane.height);
   const t = thresholdFor('otsu-sqrt', s, 1);
   const { mask, contrast } = foregroundAndContrast(s, t, true, plane.width);
-  return { diameter: estimateDiameter(label(mask, 8), distances(mask).dist), contrast };
+  return { diameter: estimateDiameter(mask, distances(mask).dist), contrast };
 }
 
 /**

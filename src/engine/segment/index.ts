@@ -129,7 +129,7 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
   let diameter: number;
   let estimated: number | undefined;
   if (o.diameter === 'auto') {
-    estimated = estimateDiameter(label(mask, 8), dist!.dist);
+    estimated = estimateDiameter(mask, dist!.dist);
     diameter = estimated ?? FALLBACK_DIAMETER;
     if (estimated === undefined) {
       qc.push({
