@@ -183,18 +183,32 @@ export function watershedLevels(levels: Int32Array, nLevels: number, markers: La
     const l = out[i]!;
     const x = i % w;
     // neighbours in raster order: up, left, right, down (as `watershed`)
-    for (let k = 0; k < 4; k++) {
-      const j =
-        k === 0 ? (i >= w ? i - w : -1) : k === 1 ? (x > 0 ? i - 1 : -1) : k === 2 ? (x < w - 1 ? i + 1 : -1) : i < n - w ? i + w : -1;
-      if (j < 0 || out[j] !== 0 || (m && m[j] === 0)) continue;
-      out[j] = l;
-      const lv = levels[j]!;
-      next[j] = -1;
-      if (tail[lv] === -1) head[lv] = j;
-      else next[tail[lv]!] = j;
-      tail[lv] = j;
-      if (lv < current) current = lv;
-    }
+    if (i >= w) current = floodInto(i - w, l, current, out, m, levels, head, tail, next);
+    if (x > 0) current = floodInto(i - 1, l, current, out, m, levels, head, tail, next);
+    if (x < w - 1) current = floodInto(i + 1, l, current, out, m, levels, head, tail, next);
+    if (i < n - w) current = floodInto(i + w, l, current, out, m, levels, head, tail, next);
   }
   return { width: w, height: h, data: out, count };
+}
+
+/** Give pixel `j` label `l` and queue it at its level, unless it is taken or outside the mask; returns the lowest queued level. */
+function floodInto(
+  j: number,
+  l: number,
+  current: number,
+  out: Int32Array,
+  m: Mask['data'] | undefined,
+  levels: Int32Array,
+  head: Int32Array,
+  tail: Int32Array,
+  next: Int32Array,
+): number {
+  if (out[j] !== 0 || (m && m[j] === 0)) return current;
+  out[j] = l;
+  const lv = levels[j]!;
+  next[j] = -1;
+  if (tail[lv] === -1) head[lv] = j;
+  else next[tail[lv]!] = j;
+  tail[lv] = j;
+  return lv < current ? lv : current;
 }
