@@ -210,5 +210,5 @@ function floodInto(
   if (tail[lv] === -1) head[lv] = j;
   else next[tail[lv]!] = j;
   tail[lv] = j;
-  return lv < current ? lv : current;
+  return Math.min(lv, current);
 }
