@@ -7,18 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../engine/errors.js';
 
-/**
- * Load the code of the methods record and the report ahead of `writeRunRecord` (an unloadable
- * module is reported there, when it is used).
- */
-export async function preloadRunRecord(): Promise<void> {
-  await Promise.all([
-    import('../engine/report/methods.js'),
-    import('../engine/report/index.js'),
-    import('../engine/report/charts.js').then((m) => m.loadChartLibraries()),
-  ]).catch(() => undefined);
-}
-
 /** Write the methods record and the report into `out`. Returns false (after saying why) when either failed. */
 export async function writeRunRecord(out: string, recipe?: Record<string, unknown>): Promise<boolean> {
   let ok = true;

@@ -127,8 +127,6 @@ async function action(recipePath: string, o: Options): Promise<void> {
       onResult: (r) => {
         if (r.status === 'failed') failures.push(r.reason ?? r.id);
       },
-      // load the report's code (~0.25 s) on this thread while the merge runs on another
-      ...(shard || o.report === false ? {} : { onMergeStart: () => void import('./run-record.js').then((m) => m.preloadRunRecord()) }),
     });
     if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else {

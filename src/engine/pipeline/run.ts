@@ -53,11 +53,6 @@ export interface RunOptions {
   recipePath?: string;
   /** Called after each image set is finished (in completion order). */
   onResult?: (r: JobDone) => void;
-  /**
-   * Called once every image set is done, as the merge starts in its worker thread: this thread is
-   * idle until the merge ends, so the caller can load what it needs next (the report) meanwhile.
-   */
-  onMergeStart?: () => void;
 }
 
 export interface RunSummary {
@@ -316,14 +311,12 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   };
   if (stopped) notes.push(`stopped after ${done} of ${selected} image sets; rerun the same command to continue`);
   else if (!o.shard) {
-    const merging = mergeInWorker(out, [out], {
+    const m = await mergeInWorker(out, [out], {
       parquet: recipe.outputs.parquet,
       duckdb: recipe.outputs.duckdb,
       objectsCsv: recipe.outputs.objectsCsv,
       select: { hash, names },
     });
-    o.onMergeStart?.();
-    const m = await merging;
     summary.complete = m.complete;
     if (m.exportError) summary.exportError = m.exportError;
     summary.outputs = m.outputs;

@@ -188,17 +188,13 @@ export function histogram(values: ArrayLike<number>, n = 40): { start: number; e
   return counts.map((count, k) => ({ start: lo + k * w, end: lo + (k + 1) * w, count }));
 }
 
-/** vega and vega-lite, loaded on first use (most commands never draw a chart). */
-export function loadChartLibraries() {
-  return Promise.all([import('vega'), import('vega-lite')]);
-}
-
 /**
  * Render a vega-lite spec to an SVG string (vega's headless SVG renderer; no canvas, no
  * network). Throws when the spec is invalid.
  */
 export async function renderSvg(spec: VlSpec): Promise<string> {
-  const [vega, vl] = await loadChartLibraries();
+  const vega = await import('vega');
+  const vl = await import('vega-lite');
   const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
