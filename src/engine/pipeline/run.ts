@@ -15,7 +15,6 @@ import { VERSION } from '../../version.js';
 import { workerLane } from '../batch/worker-lane.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { endPixelWork } from '../jit.js';
 import type { ImageSet, OnProgress } from '../types.js';
 import { CHECKPOINT_DIR, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
@@ -290,7 +289,6 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     throw new UserError(`cannot write the results of ${fatal.id} to ${out}: ${fatal.fatal}`, hint);
   }
 
-  endPixelWork(); // the merge worker compiles in the background again
   const rssAfterImagesMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const stopped = done < selected;
   const summary: RunSummary = {
