@@ -7,7 +7,8 @@
  */
 import type { Labels, Mask } from '../types.js';
 
-function find(parent: Int32Array, a: number): number {
+/** Root of `a` in a union-find forest, compressing the path on the way (shared with segment/diameter.ts). */
+export function find(parent: Int32Array, a: number): number {
   let r = a;
   while (parent[r] !== r) r = parent[r]!;
   // path compression

@@ -5,6 +5,7 @@
  * diameter is twice the median of those radii (plus one pixel for the centre pixel), over objects
  * large enough not to be noise.
  */
+import { find } from '../ops/label.js';
 import type { Mask } from '../types.js';
 
 /**
@@ -21,17 +22,6 @@ export function estimateDiameter(mask: Mask, dist: Float32Array, minRadius = 1.5
   const mid = radii.length >> 1;
   const median = radii.length % 2 ? radii[mid]! : (radii[mid - 1]! + radii[mid]!) / 2;
   return 2 * median + 1;
-}
-
-function find(parent: Int32Array, a: number): number {
-  let r = a;
-  while (parent[r] !== r) r = parent[r]!;
-  while (parent[a] !== r) {
-    const next = parent[a]!;
-    parent[a] = r;
-    a = next;
-  }
-  return r;
 }
 
 /**
