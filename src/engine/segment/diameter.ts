@@ -65,9 +65,7 @@ export function componentPeaks(mask: Mask, dist: Float32Array): Float32Array {
         start = grow(start, cap);
         end = grow(end, cap);
         parent = grow(parent, cap);
-        const pk = new Float32Array(cap);
-        pk.set(peak);
-        peak = pk;
+        peak = grow(peak, cap);
       }
       const r = runs++;
       start[r] = a;
@@ -99,8 +97,9 @@ export function componentPeaks(mask: Mask, dist: Float32Array): Float32Array {
   return out;
 }
 
-function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(cap);
+/** A copy of `a` with room for `cap` entries. */
+function grow<T extends Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>>(a: T, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
   b.set(a);
   return b;
 }
