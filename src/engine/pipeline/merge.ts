@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BugError, UserError } from '../errors.js';
+import { compileInBackground } from '../jit.js';
 import {
   type CheckpointIndex,
   type IndexOptions,
@@ -55,12 +56,15 @@ async function copyTree(from: string, to: string): Promise<number> {
   return n;
 }
 
+/** The CSV tables of a merge, before the Parquet / DuckDB export. */
+export type MergedTables = Omit<MergeResult, 'exportError'>;
+
 /**
- * Write the result tables of `out` from the checkpoints of `sources` (default: `out` itself).
+ * Write the CSV result tables of `out` from the checkpoints of `sources` (default: `out` itself).
  * Other source folders' checkpoints, labels and previews are copied into `out` first.
  * Missing image sets are reported (complete: false), not invented.
  */
-export async function mergeOutputs(out: string, sources: string[] = [out], o: MergeOptions = {}): Promise<MergeResult> {
+export async function mergeTables(out: string, sources: string[] = [out], o: MergeOptions = {}): Promise<MergedTables> {
   const outAbs = resolve(out);
   const notes: string[] = [];
   const srcs = sources.map((s) => resolve(s));
@@ -95,6 +99,19 @@ export async function mergeOutputs(out: string, sources: string[] = [out], o: Me
     keep: new Set(Object.keys(qcStage?.keep ?? {})),
   });
   const outputs = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv'].map((n) => join(outAbs, n));
+  return { index, counts, outputs, complete: index.missing.length === 0, notes };
+}
+
+/**
+ * objects.parquet and results.duckdb from the CSV tables of `mergeTables` (as `o` asks), then
+ * objects.csv removed when it is not wanted. An export failure is reported, not thrown: the CSV
+ * tables are complete.
+ */
+export async function exportMerged(out: string, m: MergedTables, o: MergeOptions = {}): Promise<MergeResult> {
+  const outAbs = resolve(out);
+  const { counts } = m;
+  const outputs = [...m.outputs];
+  const notes = [...m.notes];
   const { exportTables } = await import('../results/export.js');
   let exportError: string | undefined;
   try {
@@ -116,7 +133,12 @@ export async function mergeOutputs(out: string, sources: string[] = [out], o: Me
     await rm(join(outAbs, 'objects.csv'), { force: true });
     outputs.splice(outputs.indexOf(join(outAbs, 'objects.csv')), 1);
   }
-  return { index, counts, outputs, complete: index.missing.length === 0, notes, ...(exportError ? { exportError } : {}) };
+  return { ...m, outputs, notes, ...(exportError ? { exportError } : {}) };
+}
+
+/** `mergeTables` then `exportMerged`, in this thread. */
+export async function mergeOutputs(out: string, sources: string[] = [out], o: MergeOptions = {}): Promise<MergeResult> {
+  return exportMerged(out, await mergeTables(out, sources, o), o);
 }
 
 /**
@@ -127,27 +149,36 @@ export async function mergeOutputs(out: string, sources: string[] = [out], o: Me
 export const SMALL_YOUNG_GENERATION_MB = 8;
 
 /**
- * `mergeOutputs` in a worker thread with a small young generation (in-process when there is no
- * built worker script, as under the tests). The merge parses every checkpoint three times; on the
- * main thread that churn let V8 grow the heap with the data set (2,000 image sets: heap 53 MB for
- * 11 MB live), and the peak memory of a run with it.
+ * `mergeOutputs` with the tables written in a worker thread with a small young generation, and
+ * the Parquet / DuckDB export in this thread after that worker has gone (all in-process when
+ * there is no built worker script, as under the tests).
+ * - The tables parse every checkpoint three times; on the main thread that churn let V8 grow the
+ *   heap with the data set (2,000 image sets: heap 53 MB for 11 MB live), and the run's peak
+ *   memory with it.
+ * - DuckDB's memory (about 80 MB for 2,000 sets) then no longer adds to the worker's heap: the
+ *   export was the peak of a run's memory.
  */
 export async function mergeInWorker(out: string, sources: string[] = [out], o: MergeOptions = {}): Promise<MergeResult> {
   const script = fileURLToPath(new URL('./merge-worker.js', import.meta.url));
   if (!existsSync(script)) return mergeOutputs(out, sources, o);
+  const restore = compileInBackground();
   const worker = new Worker(script, {
     workerData: { out, sources, options: o },
     resourceLimits: { maxYoungGenerationSizeMb: SMALL_YOUNG_GENERATION_MB },
   });
+  worker.once('online', restore);
+  let tables: MergedTables;
   try {
-    const reply = await new Promise<{ result?: MergeResult; error?: { message: string; user: boolean; hint?: string } }>((res, rej) => {
+    const reply = await new Promise<{ result?: MergedTables; error?: { message: string; user: boolean; hint?: string } }>((res, rej) => {
       worker.once('message', res);
       worker.once('error', rej);
       worker.once('exit', (code) => rej(new BugError(`the merge worker stopped (exit code ${code}) without a result`)));
     });
     if (reply.error) throw reply.error.user ? new UserError(reply.error.message, reply.error.hint) : new Error(reply.error.message);
-    return reply.result!;
+    tables = reply.result!;
   } finally {
+    restore();
     await worker.terminate();
   }
+  return exportMerged(out, tables, o);
 }
