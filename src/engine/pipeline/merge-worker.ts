@@ -1,6 +1,7 @@
 /**
- * Worker thread for `mergeInWorker`: runs `mergeTables` (the CSV tables) with the options it is given and posts
- * the result (or the error, with its hint). Loaded as dist/engine/pipeline/merge-worker.js.
+ * Worker thread for `mergeInWorker`: runs `mergeTables` (the CSV tables) with the options it is
+ * given and posts the result (or the error, with its hint). Loaded as
+ * dist/engine/pipeline/merge-worker.js.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../errors.js';
