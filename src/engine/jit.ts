@@ -1,10 +1,18 @@
 /**
- * V8 compiler settings for pixel work. Flags are per process and apply to the threads (isolates)
- * started after they are set (the main thread keeps the settings it started with).
+ * V8 settings for pixel work: the compiler flags, and the young generation of the runner's worker
+ * threads. Flags are per process and apply to the threads (isolates) started after they are set
+ * (the main thread keeps the settings it started with).
  */
 import { setFlagsFromString } from 'node:v8';
 
 let tuned = false;
+
+/**
+ * Young generation (MB) of the runner's worker threads. V8's default lets it grow to about 48 MB
+ * per thread under allocation churn; 8 MB measured the same CPU time (200 BBBC039 sets, 1 worker)
+ * and 25-40 MB less peak memory with 2 workers.
+ */
+export const SMALL_YOUNG_GENERATION_MB = 8;
 
 /**
  * Compile hot functions on the thread that runs them instead of a background thread. A batch

@@ -15,11 +15,12 @@ import { VERSION } from '../../version.js';
 import { workerLane } from '../batch/worker-lane.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { SMALL_YOUNG_GENERATION_MB } from '../jit.js';
 import type { ImageSet, OnProgress } from '../types.js';
 import { CHECKPOINT_DIR, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
-import { mergeInWorker, SMALL_YOUNG_GENERATION_MB } from './merge.js';
+import { mergeInWorker } from './merge.js';
 import { recipeModel } from './model.js';
 import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
 
