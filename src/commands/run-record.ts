@@ -7,6 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../engine/errors.js';
 
+/**
+ * Load the code of the methods record and the report ahead of writeRunRecord (a run calls this
+ * while its tables are written in another thread). Errors surface later, in writeRunRecord.
+ */
+export function preloadRunRecord(): Promise<unknown> {
+  return Promise.all([import('../engine/report/methods.js'), import('../engine/report/index.js')]).catch(() => undefined);
+}
+
 /** Write the methods record and the report into `out`. Returns false (after saying why) when either failed. */
 export async function writeRunRecord(out: string, recipe?: Record<string, unknown>): Promise<boolean> {
   let ok = true;

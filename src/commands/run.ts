@@ -113,6 +113,8 @@ async function action(recipePath: string, o: Options): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const failures: string[] = [];
+  const record = !shard && o.report !== false;
+  let preloaded: Promise<unknown> | undefined;
   try {
     const s = await runRecipe(recipe, {
       out,
@@ -127,6 +129,7 @@ async function action(recipePath: string, o: Options): Promise<void> {
       onResult: (r) => {
         if (r.status === 'failed') failures.push(r.reason ?? r.id);
       },
+      ...(record ? { onMergeStart: () => (preloaded = import('./run-record.js').then((m) => m.preloadRunRecord())) } : {}),
     });
     if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else {
@@ -142,7 +145,8 @@ async function action(recipePath: string, o: Options): Promise<void> {
     if (s.stopped) process.exitCode = 130;
     else if (s.failed > 0 || (!shard && !s.complete) || s.exportError) process.exitCode = 1;
     // a whole run (not a shard) leaves its record: METHODS.md and report.html
-    if (!shard && s.complete && !s.stopped && o.report !== false) {
+    if (record && s.complete && !s.stopped) {
+      await preloaded;
       const { writeRunRecord } = await import('./run-record.js');
       if (!(await writeRunRecord(out, recipe as unknown as Record<string, unknown>))) process.exitCode = 1;
     }

@@ -59,7 +59,15 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     expect(failures).toHaveLength(2);
     expect(failures[1]).toMatch(/_H\d\d_/);
     // the CLI runs the command in a second process with V8's GC on the JavaScript threads only
-    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')).nodeFlags).toContain('--single-threaded-gc');
+    const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
+    expect(run.nodeFlags).toContain('--single-threaded-gc');
+    // where the wall time went: the phases add up to the run's wall time (within rounding)
+    const { setup, imageSets, tables } = run.phaseMs;
+    expect(imageSets).toBeGreaterThan(0);
+    expect(tables).toBeGreaterThan(0);
+    expect(Math.abs(setup + imageSets + tables - run.wallMs)).toBeLessThanOrEqual(5);
+    // a whole run leaves its record
+    expect((await readFile(join(out, 'METHODS.md'), 'utf8')).length).toBeGreaterThan(1000);
   });
 
   it('after kill -9 mid-run, a plain rerun resumes and gives the same tables', { timeout: 180_000 }, async () => {
