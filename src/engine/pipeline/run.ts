@@ -324,7 +324,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       select: { hash, names },
     });
     // the worker writes the tables on one core; meanwhile this thread loads the caller's next
-    // code (the report's: loading it took 0.14-0.36 s here, otherwise spent after the export) and the export's
+    // code (the report's: 0.14-0.36 s to load in a fresh process, otherwise spent after the export) and the export's
     merging.catch(() => undefined); // handled below, after the loading
     o.onMergeStart?.();
     await import('../results/export.js').catch(() => undefined);
@@ -334,7 +334,8 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     summary.outputs = m.outputs;
     notes.push(...m.notes);
   } else notes.push(`shard ${o.shard.index}/${o.shard.count} done; when every shard is done: scopepilot merge --out ${out}`);
-  summary.wallMs = Math.round(performance.now() - t0);
+  const tEnd = performance.now();
+  summary.wallMs = Math.round(tEnd - t0);
   const runInfo = {
     status: stopped ? 'stopped' : o.shard ? 'shard-done' : 'done',
     scopepilot: VERSION,
@@ -352,7 +353,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     phaseMs: {
       setup: Math.round(tImages - t0),
       imageSets: Math.round(tImagesDone - tImages),
-      tables: Math.round(performance.now() - tImagesDone),
+      tables: Math.round(tEnd - tImagesDone),
     },
     /** Peak resident memory of the process (MB) after the image sets, and at the end (tables, exports). */
     peakRssMb: { images: rssAfterImagesMb, end: Math.round(process.resourceUsage().maxRSS / 1024) },
