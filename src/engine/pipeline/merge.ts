@@ -99,7 +99,8 @@ export async function mergeTables(out: string, sources: string[] = [out], o: Mer
     keep: new Set(Object.keys(qcStage?.keep ?? {})),
   });
   const outputs = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv'].map((n) => join(outAbs, n));
-  return { index, counts, outputs, complete: index.missing.length === 0, notes };
+  const { columns: _used, ...plain } = index; // the columns stay here (the result goes to another thread)
+  return { index: plain, counts, outputs, complete: index.missing.length === 0, notes };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The result tables of a run, merged from per-image-set checkpoints in ImageNumber order:
  * images.csv, objects.csv, qc.csv, failures.csv (CellProfiler-style column names). Two passes
- * over the checkpoints (columns, then rows) keep memory flat in the number of image sets.
+ * over the checkpoints (index and columns, then rows) keep memory flat in the number of image sets.
  * The same checkpoints always give the same bytes, whatever the worker count, the order they
  * were finished in, the shards or the interruptions.
  */
@@ -20,6 +20,11 @@ export interface CheckpointIndex {
   recipeHash: string | undefined;
   /** ImageNumbers 1..total without a checkpoint. */
   missing: number[];
+}
+
+/** A CheckpointIndex with the columns its checkpoints have (collected in the same read). */
+export interface IndexedColumns extends CheckpointIndex {
+  columns: Columns;
 }
 
 /** Standard metadata columns, in this order, when any image set has them. */
@@ -46,8 +51,10 @@ export interface IndexOptions {
  * List the checkpoints of one or more output folders. The first folder that has an image
  * number wins. Refuses checkpoints made with different recipes (naming both hashes).
  */
-export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Promise<CheckpointIndex> {
+export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Promise<IndexedColumns> {
   const byNumber = new Map<number, CheckpointIndex['entries'][number]>();
+  const facts = new Map<number, ColumnFacts>();
+  const intern = new Map<string, string[]>();
   let hash: string | undefined;
   let total = 0;
   for (const dir of dirs) {
@@ -70,14 +77,16 @@ export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Pr
           'merge only outputs of the same recipe; rerun that shard with the recipe the others used',
         );
       total = o.names ? o.names.length : Math.max(total, c.total ?? 0);
-      if (!byNumber.has(c.imageNumber))
+      if (!byNumber.has(c.imageNumber)) {
         byNumber.set(c.imageNumber, { imageNumber: c.imageNumber, path, dir, name: c.name, status: c.status });
+        facts.set(c.imageNumber, columnFacts(c, intern));
+      }
     }
   }
   const entries = [...byNumber.values()].sort((a, b) => a.imageNumber - b.imageNumber);
   const missing: number[] = [];
   for (let i = 1; i <= total; i++) if (!byNumber.has(i)) missing.push(i);
-  return { entries, total, recipeHash: hash, missing };
+  return { entries, total, recipeHash: hash, missing, columns: gatherColumns(entries.map((e) => facts.get(e.imageNumber)!)) };
 }
 
 function metaValue(c: Checkpoint, key: keyof Checkpoint['meta'] | 'id'): Cell {
@@ -106,30 +115,73 @@ function add(list: string[], seen: Set<string>, name: string) {
   }
 }
 
-async function scanColumns(index: CheckpointIndex): Promise<Columns> {
-  const metaSeen = new Set<string>();
+/**
+ * What one checkpoint contributes to the columns. The name lists are interned: nearly every
+ * checkpoint of a run has the same ones, so keeping them per image set costs a pointer each.
+ */
+interface ColumnFacts {
+  imageNumber: number;
+  /** Bit k set: META[k] has a value. */
+  meta: number;
+  extra: string[];
+  image: string[];
+  objects: string[];
+  /** Per channel, the QC metric names. */
+  qc: [string, string[]][];
+  channels: string[];
+  qcMetrics: Checkpoint['qc']['metrics'];
+  plate?: string;
+}
+
+function columnFacts(c: Checkpoint, intern: Map<string, string[]>): ColumnFacts {
+  const shared = (names: string[]): string[] => {
+    const key = names.join('\n');
+    const had = intern.get(key);
+    if (had) return had;
+    intern.set(key, names);
+    return names;
+  };
+  let meta = 0;
+  META.forEach(([k], bit) => {
+    if (metaValue(c, k) !== undefined) meta |= 1 << bit;
+  });
+  return {
+    imageNumber: c.imageNumber,
+    meta,
+    extra: shared(Object.keys(c.meta.extra ?? {})),
+    image: shared(Object.keys(c.image)),
+    objects: shared((c.objects?.columns ?? []).filter((k) => k !== 'ObjectNumber')),
+    qc: Object.entries(c.qc.metrics).map(([ch, m]) => [ch, shared(Object.keys(m))]),
+    channels: shared(Object.keys(c.files)),
+    qcMetrics: c.qc.metrics,
+    ...(c.meta.plate ? { plate: c.meta.plate } : {}),
+  };
+}
+
+/** The columns of the tables: every name any image set has, in first-seen (ImageNumber) order. */
+function gatherColumns(all: ColumnFacts[]): Columns {
+  let metaSeen = 0;
   const extraSeen = new Set<string>();
   const sets = { image: new Set<string>(), objects: new Set<string>(), qc: new Set<string>(), channels: new Set<string>() };
   const cols: Columns = { meta: [], extra: [], image: [], objects: [], qc: [], channels: [], qcRows: [] };
-  for await (const text of readAllInOrder(index.entries.map((e) => e.path))) {
-    const c = JSON.parse(text) as Checkpoint;
-    for (const [k] of META) if (metaValue(c, k) !== undefined) metaSeen.add(k);
-    for (const k of Object.keys(c.meta.extra ?? {})) extraSeen.add(k);
-    for (const k of Object.keys(c.image)) add(cols.image, sets.image, k);
-    for (const k of c.objects?.columns ?? []) if (k !== 'ObjectNumber') add(cols.objects, sets.objects, k);
-    for (const [ch, m] of Object.entries(c.qc.metrics))
-      for (const key of Object.keys(m)) {
+  for (const f of all) {
+    metaSeen |= f.meta;
+    for (const k of f.extra) extraSeen.add(k);
+    for (const k of f.image) add(cols.image, sets.image, k);
+    for (const k of f.objects) add(cols.objects, sets.objects, k);
+    for (const [ch, keys] of f.qc)
+      for (const key of keys) {
         const name = `${key}_${ch.replace(/[^A-Za-z0-9_]/g, '_')}`;
         if (!sets.qc.has(name)) {
           sets.qc.add(name);
           cols.qc.push({ name, ch, key });
         }
       }
-    for (const ch of Object.keys(c.files)) add(cols.channels, sets.channels, ch);
-    for (const [channel, metrics] of Object.entries(c.qc.metrics))
-      cols.qcRows.push({ imageNumber: c.imageNumber, channel, metrics, ...(c.meta.plate ? { group: c.meta.plate } : {}) });
+    for (const ch of f.channels) add(cols.channels, sets.channels, ch);
+    for (const [channel, metrics] of Object.entries(f.qcMetrics))
+      cols.qcRows.push({ imageNumber: f.imageNumber, channel, metrics, ...(f.plate ? { group: f.plate } : {}) });
   }
-  cols.meta = META.filter(([k]) => metaSeen.has(k)) as [string, string][];
+  cols.meta = META.filter((_m, bit) => (metaSeen & (1 << bit)) !== 0) as [string, string][];
   cols.extra = [...extraSeen].sort();
   return cols;
 }
@@ -218,10 +270,10 @@ export interface TableCounts {
  * the indexed checkpoints. objects.csv is always written when Parquet is wanted (it is the
  * Parquet source) and removed by the caller if not wanted.
  */
-export async function writeResultTables(out: string, index: CheckpointIndex, o: TableOptions = {}): Promise<TableCounts> {
-  const cols = await scanColumns(index);
+export async function writeResultTables(out: string, index: IndexedColumns, o: TableOptions = {}): Promise<TableCounts> {
+  const cols = { ...index.columns };
   const dataset = o.judgeQuality ? datasetChecks(cols.qcRows, o.judgeQuality) : undefined;
-  cols.qcRows = []; // not needed any more: free it before the rows are written
+  cols.qcRows = index.columns.qcRows = []; // not needed any more: free them before the rows are written
   // plate-map columns that repeat a standard one (condition -> Metadata_Condition) are left out;
   // names are unique ignoring case (DuckDB, spreadsheets)
   const taken = new Set(cols.meta.map(([, n]) => n.toLowerCase()));
