@@ -48,8 +48,9 @@ export interface IndexOptions {
 }
 
 /**
- * List the checkpoints of one or more output folders. The first folder that has an image
- * number wins. Refuses checkpoints made with different recipes (naming both hashes).
+ * List the checkpoints of one or more output folders, with the table columns they have (from
+ * the same read). The first folder that has an image number wins. Refuses checkpoints made with
+ * different recipes (naming both hashes).
  */
 export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Promise<IndexedColumns> {
   const byNumber = new Map<number, CheckpointIndex['entries'][number]>();
