@@ -17,7 +17,10 @@ function run(cmd, args) {
     : spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallS = (performance.now() - t0) / 1000;
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  return { wallS, rssMB: m ? Number(m[1]) / 1024 : undefined, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const cpuS = user && sys ? Number(user[1]) + Number(sys[1]) : undefined;
+  return { wallS, cpuS, rssMB: m ? Number(m[1]) / 1024 : undefined, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
 function toLabels(plane) {
@@ -103,7 +106,8 @@ export default async function segmentBench(ctx) {
         const r = run(m.cmd[0], m.cmd[1]);
         if (r.status !== 0) console.log(`${m.name} failed (exit ${r.status}): ${r.stderr.split('\n').slice(-3).join(' | ')}`);
         (m.walls ??= []).push(r.wallS);
-        m.run = { ...r, wallS: median(m.walls) };
+        if (r.cpuS !== undefined) (m.cpus ??= []).push(r.cpuS);
+        m.run = { ...r, wallS: median(m.walls), cpuS: m.cpus ? median(m.cpus) : undefined };
       }
     }
     const ours = methods[0].run;
@@ -135,8 +139,8 @@ export default async function segmentBench(ctx) {
     }
     const oursS = ours.wallS;
     console.log(`### ${ds.name} (${n} images)\n`);
-    console.log('| method | F1@0.5 | F1 pooled | AP 0.5:0.95 | count error | total s | ms/image | time vs ours | peak RSS MB |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| method | F1@0.5 | F1 pooled | AP 0.5:0.95 | count error | total s | ms/image | time vs ours | CPU s | peak RSS MB |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     const rows = methods.map((m, i) => {
       const a = acc[i];
       const k = a.scored || Number.NaN;
@@ -149,12 +153,13 @@ export default async function segmentBench(ctx) {
         totalS: m.run.wallS,
         msPerImage: (m.run.wallS * 1000) / n,
         ratio: m.run.wallS / oursS,
+        cpuS: m.run.cpuS,
         rssMB: m.run.rssMB,
         scored: a.scored,
         missing: a.missing,
       };
       console.log(
-        `| ${m.name} | ${fmt(row.f1)} | ${fmt(row.f1Pooled)} | ${fmt(row.ap)} | ${fmt(row.countError * 100, 1)}% | ${fmt(row.totalS, 2)} | ${fmt(row.msPerImage, 1)} | ${fmt(row.ratio, 2)}x | ${fmt(row.rssMB, 0)} |`,
+        `| ${m.name} | ${fmt(row.f1)} | ${fmt(row.f1Pooled)} | ${fmt(row.ap)} | ${fmt(row.countError * 100, 1)}% | ${fmt(row.totalS, 2)} | ${fmt(row.msPerImage, 1)} | ${fmt(row.ratio, 2)}x | ${fmt(row.cpuS, 2)} | ${fmt(row.rssMB, 0)} |`,
       );
       return row;
     });
@@ -163,7 +168,7 @@ export default async function segmentBench(ctx) {
       '\nF1@0.5 and AP: mean over images (AP = TP/(TP+FP+FN) averaged over IoU 0.5:0.05:0.95); count error: mean |predicted - true| / true;',
     );
     console.log(
-      `total s: whole process wall time incl. start-up, median of ${REPEATS} interleaved runs (time vs ours > 1 means slower than ScopePilot).\n`,
+      `total s: whole process wall time incl. start-up, median of ${REPEATS} interleaved runs (time vs ours > 1 means slower than ScopePilot); CPU s: user + system time, median likewise (ScopePilot uses both cores, the references one).\n`,
     );
     report.datasets[ds.name] = rows;
   }
