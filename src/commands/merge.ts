@@ -9,8 +9,8 @@ import { Command } from 'commander';
 
 async function action(dirs: string[], o: { out: string; json?: boolean; report?: boolean }): Promise<void> {
   const out = resolve(o.out);
-  const { mergeInWorker } = await import('../engine/pipeline/merge.js');
-  const m = await mergeInWorker(out, dirs.length ? dirs : [out]);
+  const { describeMergeStep, mergeInWorker } = await import('../engine/pipeline/merge.js');
+  const m = await mergeInWorker(out, dirs.length ? dirs : [out], {}, (step) => process.stderr.write(`merge: ${describeMergeStep(step)}\n`));
   if (o.json) process.stdout.write(`${JSON.stringify({ ...m.counts, complete: m.complete, outputs: m.outputs, notes: m.notes })}\n`);
   else {
     for (const n of m.notes) process.stderr.write(`note: ${n}\n`);
@@ -27,6 +27,7 @@ async function action(dirs: string[], o: { out: string; json?: boolean; report?:
   );
   if (!m.complete || m.counts.failed > 0 || m.exportError) process.exitCode = 1;
   if (m.complete && o.report !== false) {
+    process.stderr.write('merge: writing the methods record and the report (METHODS.md, report.html)\n');
     const { writeRunRecord } = await import('./run-record.js');
     if (!(await writeRunRecord(out))) process.exitCode = 1;
   }

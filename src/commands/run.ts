@@ -115,6 +115,13 @@ async function action(recipePath: string, o: Options): Promise<void> {
   const failures: string[] = [];
   const record = !shard && o.report !== false;
   let preloaded: Promise<unknown> | undefined;
+  // the end of a run prints no progress of its own: say what it is doing (a large data set's
+  // tables and exports take a while)
+  const say = (what: string) => {
+    if (o.progress !== false) process.stderr.write(`run: ${what}\n`);
+  };
+  const { describeMergeStep } = await import('../engine/pipeline/merge.js');
+  const outputs = (recipe as { outputs?: { parquet?: boolean; duckdb?: boolean } }).outputs ?? {};
   try {
     const s = await runRecipe(recipe, {
       out,
@@ -130,6 +137,7 @@ async function action(recipePath: string, o: Options): Promise<void> {
         if (r.status === 'failed') failures.push(r.reason ?? r.id);
       },
       ...(record ? { onMergeStart: () => (preloaded = import('./run-record.js').then((m) => m.preloadRunRecord())) } : {}),
+      onMergeStep: (step) => say(describeMergeStep(step, outputs)),
     });
     if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else {
@@ -146,6 +154,7 @@ async function action(recipePath: string, o: Options): Promise<void> {
     else if (s.failed > 0 || (!shard && !s.complete) || s.exportError) process.exitCode = 1;
     // a whole run (not a shard) leaves its record: METHODS.md and report.html
     if (record && s.complete && !s.stopped) {
+      say('writing the methods record and the report (METHODS.md, report.html)');
       await preloaded;
       const { writeRunRecord } = await import('./run-record.js');
       if (!(await writeRunRecord(out, recipe as unknown as Record<string, unknown>))) process.exitCode = 1;

@@ -59,6 +59,16 @@ async function copyTree(from: string, to: string): Promise<number> {
 /** The CSV tables of a merge, before the Parquet / DuckDB export. */
 export type MergedTables = Omit<MergeResult, 'exportError'>;
 
+/** What a merge is doing: writing the CSV tables, then the Parquet / DuckDB export. */
+export type MergeStep = 'tables' | 'export';
+
+/** A progress line's words for a merge step ("writing the result tables (images.csv, ...)"). */
+export function describeMergeStep(step: MergeStep, o: Pick<MergeOptions, 'parquet' | 'duckdb'> = {}): string {
+  if (step === 'tables') return 'writing the result tables (images.csv, objects.csv, qc.csv, failures.csv)';
+  const files = [o.parquet !== false ? 'objects.parquet' : '', o.duckdb !== false ? 'results.duckdb' : ''].filter(Boolean);
+  return `exporting ${files.join(' and ')}`;
+}
+
 /**
  * Write the CSV result tables of `out` from the checkpoints of `sources` (default: `out` itself).
  * Other source folders' checkpoints, labels and previews are copied into `out` first.
@@ -152,9 +162,22 @@ export async function mergeOutputs(out: string, sources: string[] = [out], o: Me
  * - DuckDB's memory (about 80 MB for 2,000 sets) then no longer adds to the worker's heap: the
  *   export was the peak of a run's memory.
  */
-export async function mergeInWorker(out: string, sources: string[] = [out], o: MergeOptions = {}): Promise<MergeResult> {
+export async function mergeInWorker(
+  out: string,
+  sources: string[] = [out],
+  o: MergeOptions = {},
+  onStep?: (step: MergeStep) => void,
+): Promise<MergeResult> {
   const script = fileURLToPath(new URL('./merge-worker.js', import.meta.url));
-  if (!existsSync(script)) return mergeOutputs(out, sources, o);
+  onStep?.('tables');
+  const exporting = () => {
+    if ((o.parquet ?? true) || (o.duckdb ?? true)) onStep?.('export');
+  };
+  if (!existsSync(script)) {
+    const tables = await mergeTables(out, sources, o);
+    exporting();
+    return exportMerged(out, tables, o);
+  }
   const restore = compileInBackground();
   const worker = new Worker(script, {
     workerData: { out, sources, options: o },
@@ -174,5 +197,6 @@ export async function mergeInWorker(out: string, sources: string[] = [out], o: M
     restore();
     await worker.terminate();
   }
+  exporting();
   return exportMerged(out, tables, o);
 }

@@ -20,7 +20,7 @@ import type { ImageSet, OnProgress } from '../types.js';
 import { CHECKPOINT_DIR, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
-import { mergeInWorker } from './merge.js';
+import { type MergeStep, mergeInWorker } from './merge.js';
 import { recipeModel } from './model.js';
 import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
 
@@ -58,6 +58,8 @@ export interface RunOptions {
    * time to load what comes after (commands/run.ts loads the methods record and the report).
    */
   onMergeStart?: () => void;
+  /** Called as the tables are written, then exported (progress messages for the quiet end of a run). */
+  onMergeStep?: (step: MergeStep) => void;
 }
 
 export interface RunSummary {
@@ -317,12 +319,17 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   };
   if (stopped) notes.push(`stopped after ${done} of ${selected} image sets; rerun the same command to continue`);
   else if (!o.shard) {
-    const merging = mergeInWorker(out, [out], {
-      parquet: recipe.outputs.parquet,
-      duckdb: recipe.outputs.duckdb,
-      objectsCsv: recipe.outputs.objectsCsv,
-      select: { hash, names },
-    });
+    const merging = mergeInWorker(
+      out,
+      [out],
+      {
+        parquet: recipe.outputs.parquet,
+        duckdb: recipe.outputs.duckdb,
+        objectsCsv: recipe.outputs.objectsCsv,
+        select: { hash, names },
+      },
+      o.onMergeStep,
+    );
     // the worker writes the tables on one core; meanwhile this thread loads the caller's next
     // code (the report's: 0.14-0.36 s to load in a fresh process, otherwise spent after the export) and the export's
     merging.catch(() => undefined); // handled below, after the loading

@@ -55,6 +55,9 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/8 analysed, 0 excluded by QC, 1 failed/);
     expect(r.stderr).toMatch(/run: 9\/9 \(100%\)/); // plain progress lines when not a terminal
+    // and the quiet end of the run says what it is doing
+    expect(r.stderr).toMatch(/run: writing the result tables[^\n]*\nrun: exporting objects\.parquet and results\.duckdb\n/);
+    expect(r.stderr).toMatch(/run: writing the methods record and the report/);
     const failures = (await readFile(join(out, 'failures.csv'), 'utf8')).trim().split('\n');
     expect(failures).toHaveLength(2);
     expect(failures[1]).toMatch(/_H\d\d_/);
