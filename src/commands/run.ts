@@ -136,8 +136,12 @@ async function action(recipePath: string, o: Options): Promise<void> {
       onResult: (r) => {
         if (r.status === 'failed') failures.push(r.reason ?? r.id);
       },
-      ...(record ? { onMergeStart: () => (preloaded = import('./run-record.js').then((m) => m.preloadRunRecord())) } : {}),
-      onMergeStep: (step) => say(describeMergeStep(step, outputs)),
+      onMergeStep: (step) => {
+        say(describeMergeStep(step, outputs));
+        // the tables are written in a worker thread: load the report's code meanwhile (0.14-0.36 s
+        // to load in a fresh process, otherwise spent after the export)
+        if (step === 'tables' && record) preloaded = import('./run-record.js').then((m) => m.preloadRunRecord());
+      },
     });
     if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else {

@@ -178,6 +178,8 @@ export async function mergeInWorker(
     exporting();
     return exportMerged(out, tables, o);
   }
+  // while the worker writes the tables, this thread loads the export's code
+  import('../results/export.js').catch(() => undefined);
   const restore = compileInBackground();
   const worker = new Worker(script, {
     workerData: { out, sources, options: o },

@@ -54,11 +54,9 @@ export interface RunOptions {
   /** Called after each image set is finished (in completion order). */
   onResult?: (r: JobDone) => void;
   /**
-   * Called when the merge worker starts: the main thread is idle until the tables are written,
-   * time to load what comes after (commands/run.ts loads the methods record and the report).
+   * Called as the tables are written (in a worker thread: this thread is idle meanwhile, and
+   * commands/run.ts loads the report's code then), then exported.
    */
-  onMergeStart?: () => void;
-  /** Called as the tables are written, then exported (progress messages for the quiet end of a run). */
   onMergeStep?: (step: MergeStep) => void;
 }
 
@@ -319,7 +317,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   };
   if (stopped) notes.push(`stopped after ${done} of ${selected} image sets; rerun the same command to continue`);
   else if (!o.shard) {
-    const merging = mergeInWorker(
+    const m = await mergeInWorker(
       out,
       [out],
       {
@@ -330,12 +328,6 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       },
       o.onMergeStep,
     );
-    // the worker writes the tables on one core; meanwhile this thread loads the caller's next
-    // code (the report's: 0.14-0.36 s to load in a fresh process, otherwise spent after the export) and the export's
-    merging.catch(() => undefined); // handled below, after the loading
-    o.onMergeStart?.();
-    await import('../results/export.js').catch(() => undefined);
-    const m = await merging;
     summary.complete = m.complete;
     if (m.exportError) summary.exportError = m.exportError;
     summary.outputs = m.outputs;
