@@ -11,10 +11,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { cappedDistances } from '../ops/distance.js';
 import { binomialSmooth } from '../ops/gaussian.js';
 import { estimateDiameter } from '../segment/diameter.js';
 import type { SegmentResult } from '../segment/index.js';
-import { distances, emptyFieldVerdict, foregroundAndContrast, MIN_CONTRAST, round2 } from '../segment/steps.js';
+import { emptyFieldVerdict, foregroundAndContrast, MIN_CONTRAST, round2 } from '../segment/steps.js';
 import { thresholdFor } from '../segment/threshold.js';
 import { stageTimer } from '../segment/timing.js';
 import type { LongWorkOptions, Plane, QcVerdict } from '../types.js';
@@ -85,7 +86,7 @@ export function estimateNucleusDiameter(plane: Plane): { diameter: number | unde
   const s = binomialSmooth(plane.data, plane.width, plane.height);
   const t = thresholdFor('otsu-sqrt', s, 1);
   const { mask, contrast } = foregroundAndContrast(s, t, true, plane.width);
-  return { diameter: estimateDiameter(mask, distances(mask).dist), contrast };
+  return { diameter: estimateDiameter(mask, cappedDistances(mask).dist), contrast };
 }
 
 /**

@@ -4,6 +4,7 @@
  * the kernel has radius round(4 sigma) and is normalised to sum 1.
  */
 import type { Plane } from '../types.js';
+import { doneWithScratch, type KernelExports, withScratch } from '../wasm/kernels.js';
 
 /** Normalised 1D Gaussian kernel of radius round(truncate * sigma). */
 export function gaussianKernel(sigma: number, truncate = 4): Float32Array {
@@ -96,41 +97,32 @@ export function gaussian(plane: Plane, sigma: number): Plane {
 
 /**
  * Smoothing with the 5-tap binomial kernel [1 4 6 4 1]/16 in both directions: a Gaussian of
- * sigma exactly 1 px in variance, in integer arithmetic for integer data (about twice as fast as
- * `gaussianF32(.., 1)`, whose 9-tap kernel it matches to within 2% of the peak weight).
- * Border pixels repeat (scipy 'nearest').
+ * sigma exactly 1 px in variance (within 2% of the peak weight of `gaussianF32(.., 1)`'s 9-tap
+ * kernel, at a fraction of the cost). Border pixels repeat (scipy 'nearest'). Runs as a
+ * WebAssembly kernel (src/engine/wasm): integer arithmetic for 8/16-bit data, float64 otherwise.
  * @see P. Burt, E. Adelson, IEEE Trans. Commun. 31:532-540 (1983).
  */
 export function binomialSmooth(src: ArrayLike<number>, w: number, h: number): Float32Array {
   const n = w * h;
-  const f = toFloat32(src, n);
-  const tmp = new Float32Array(n);
-  // interior columns without clamping (the hot loop); the two columns at each edge repeat the border
-  const inner = w - 2;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let i = row + 2; i < row + inner; i++) {
-      tmp[i] = f[i - 2]! + f[i + 2]! + 4 * (f[i - 1]! + f[i + 1]!) + 6 * f[i]!;
-    }
-    for (let x = 0; x < w; x++) {
-      if (x === 2 && inner > 2) x = inner;
-      const xm2 = x >= 2 ? x - 2 : 0;
-      const xm1 = x >= 1 ? x - 1 : 0;
-      const xp1 = x + 1 < w ? x + 1 : w - 1;
-      const xp2 = x + 2 < w ? x + 2 : w - 1;
-      tmp[row + x] = f[row + xm2]! + f[row + xp2]! + 4 * (f[row + xm1]! + f[row + xp1]!) + 6 * f[row + x]!;
-    }
+  let k: KernelExports;
+  let pOut: number;
+  if (src instanceof Uint16Array || src instanceof Uint8Array) {
+    const s = withScratch(2 * n, 4 * n, 4 * n);
+    k = s.k;
+    const [pSrc, pTmp, pDst] = s.at as [number, number, number];
+    new Uint16Array(k.memory.buffer, pSrc, n).set(src.subarray(0, n));
+    k.binomialU16(pSrc, pTmp, pDst, w, h);
+    pOut = pDst;
+  } else {
+    const f = toFloat32(src, n);
+    const s = withScratch(4 * n, 4 * n, 4 * n);
+    k = s.k;
+    const [pSrc, pTmp, pDst] = s.at as [number, number, number];
+    new Float32Array(k.memory.buffer, pSrc, n).set(f.subarray(0, n));
+    k.binomialF32(pSrc, pTmp, pDst, w, h);
+    pOut = pDst;
   }
-  const out = new Float32Array(n);
-  for (let y = 0; y < h; y++) {
-    const r0 = y * w;
-    const rm2 = (y >= 2 ? y - 2 : 0) * w;
-    const rm1 = (y >= 1 ? y - 1 : 0) * w;
-    const rp1 = (y + 1 < h ? y + 1 : h - 1) * w;
-    const rp2 = (y + 2 < h ? y + 2 : h - 1) * w;
-    for (let x = 0; x < w; x++) {
-      out[r0 + x] = (tmp[rm2 + x]! + tmp[rp2 + x]! + 4 * (tmp[rm1 + x]! + tmp[rp1 + x]!) + 6 * tmp[r0 + x]!) / 256;
-    }
-  }
+  const out = new Float32Array(k.memory.buffer, pOut, n).slice();
+  doneWithScratch();
   return out;
 }

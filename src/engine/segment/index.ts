@@ -7,6 +7,7 @@
  */
 import { UserError } from '../errors.js';
 import { clearBorder as clearBorderOp } from '../ops/border.js';
+import { cappedDistances } from '../ops/distance.js';
 import { binomialSmooth, gaussianF32 } from '../ops/gaussian.js';
 import { label } from '../ops/label.js';
 import { findMaxima } from '../ops/maxima.js';
@@ -17,7 +18,6 @@ import { estimateDiameter } from './diameter.js';
 import { mergeByNeck } from './merge.js';
 import {
   distanceLevels,
-  distances,
   emptyFieldVerdict,
   emptyResult,
   foreground,
@@ -122,7 +122,7 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
   }
   let mask = first.mask;
   lap('threshold');
-  let dist = o.declump === 'shape' || o.diameter === 'auto' ? distances(mask) : undefined;
+  let dist = o.declump === 'shape' || o.diameter === 'auto' ? cappedDistances(mask) : undefined;
   lap('distance');
 
   // 2. object size: the distance peaks of the first foreground, unless given
@@ -152,7 +152,7 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
     threshold = thresholdFor(o.threshold, smoothed, o.thresholdCorrection);
     mask = foreground(smoothed, threshold, o.fillHoles, w);
     lap('threshold');
-    dist = o.declump === 'shape' ? distances(mask) : undefined;
+    dist = o.declump === 'shape' ? cappedDistances(mask) : undefined;
     lap('distance');
   }
 

@@ -1,7 +1,7 @@
 /**
  * Small steps of segmentNuclei: foreground mask, distances, contrast check, intensity levels.
  */
-import { squaredDistanceTransform } from '../ops/distance.js';
+import type { Distances } from '../ops/distance.js';
 import { fillHoles } from '../ops/fill-holes.js';
 import type { Labels, Mask, Plane, QcVerdict } from '../types.js';
 import type { SegmentOptions, SegmentResult } from './index.js';
@@ -50,15 +50,6 @@ function contrastOf(nb: number, sb: number, ssb: number, nf: number, sf: number)
   return sd === 0 ? Number.POSITIVE_INFINITY : (sf / nf - mb) / sd;
 }
 
-export interface Distances {
-  /** Squared distance to the background (exact integers). */
-  d2: Int32Array | Float64Array;
-  /** Distance to the background. */
-  dist: Float32Array;
-  /** Largest squared distance (capped). */
-  maxD2: number;
-}
-
 /**
  * Flooding levels from the object centres outwards: maxD2 - d2 ranks -distance exactly. A
  * function of its own (not inline in segmentNuclei): V8 optimises a hot loop by compiling the
@@ -69,24 +60,6 @@ export function distanceLevels(mask: Mask, d2: Distances['d2'], maxD2: number): 
   const levels = new Int32Array(md.length);
   for (let i = 0; i < levels.length; i++) if (md[i] !== 0) levels[i] = maxD2 - d2[i]!;
   return levels;
-}
-
-/** Distances inside `mask`; "no background at all" is capped at the image size. */
-export function distances(mask: Mask): Distances {
-  const { d2, far } = squaredDistanceTransform(mask);
-  const dist = new Float32Array(d2.length);
-  let maxD2 = 0;
-  for (let i = 0; i < d2.length; i++) {
-    let s = d2[i]!;
-    if (s === 0) continue;
-    if (s > far) {
-      s = far;
-      d2[i] = far;
-    }
-    if (s > maxD2) maxD2 = s;
-    dist[i] = Math.sqrt(s);
-  }
-  return { d2, dist, maxD2 };
 }
 
 /**

@@ -1,0 +1,5 @@
+// The WebAssembly kernels of ScopePilot's hot pixel loops (built by `npm run build`, loaded by
+// src/engine/wasm/kernels.ts). AssemblyScript: typed loads and stores on one linear memory.
+export { release, scratch } from './memory';
+export { binomialF32, binomialU16 } from './smooth';
+export { distancesI32, edtF64, edtI32 } from './distance';

@@ -1,0 +1,105 @@
+// The WebAssembly kernels against plain reference loops written out here: every border case of
+// the binomial smoothing (widths and heights 1 to 9, 8/16-bit and float input) and the wide-image
+// (float64) path of the distance transform.
+import { describe, expect, it } from 'vitest';
+import { cappedDistances, squaredDistanceTransform } from '../../../src/engine/ops/distance.js';
+import { binomialSmooth } from '../../../src/engine/ops/gaussian.js';
+import type { Mask } from '../../../src/engine/types.js';
+
+const K = [1, 4, 6, 4, 1];
+
+/** Separable [1 4 6 4 1] with repeated borders, rows first, each pass rounded to float32 as documented. */
+function referenceBinomial(src: ArrayLike<number>, w: number, h: number): Float32Array {
+  const clamp = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
+  const tmp = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let j = 0; j < 5; j++) s += K[j]! * src[y * w + clamp(x + j - 2, w)]!;
+      tmp[y * w + x] = s;
+    }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let j = 0; j < 5; j++) s += K[j]! * tmp[clamp(y + j - 2, h) * w + x]!;
+      out[y * w + x] = s / 256;
+    }
+  return out;
+}
+
+/** A deterministic pseudo-random sequence (no Math.random in tests). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('binomialSmooth (WebAssembly)', () => {
+  it('equals the reference exactly for 16- and 8-bit input of every small size (all border cases)', () => {
+    const rnd = lcg(7);
+    for (let w = 1; w <= 19; w++) {
+      for (let h = 1; h <= 9; h++) {
+        const u16 = Uint16Array.from({ length: w * h }, () => Math.floor(rnd() * 65536));
+        expect(binomialSmooth(u16, w, h)).toEqual(referenceBinomial(u16, w, h));
+        const u8 = Uint8Array.from({ length: w * h }, () => Math.floor(rnd() * 256));
+        expect(binomialSmooth(u8, w, h)).toEqual(referenceBinomial(u8, w, h));
+      }
+    }
+  });
+
+  it('keeps the full 16-bit range exact (the largest sums stay below 2^24)', () => {
+    const w = 37;
+    const h = 11;
+    const full = new Uint16Array(w * h).fill(65535);
+    expect(Array.from(new Set(binomialSmooth(full, w, h)))).toEqual([65535]);
+  });
+
+  it('smooths float input in float64 arithmetic, as the reference', () => {
+    const rnd = lcg(11);
+    for (const [w, h] of [
+      [1, 1],
+      [3, 7],
+      [40, 13],
+    ] as const) {
+      const f = Float32Array.from({ length: w * h }, () => (rnd() - 0.3) * 1e4);
+      expect(binomialSmooth(f, w, h)).toEqual(referenceBinomial(f, w, h));
+    }
+  });
+
+  it('reads only the first width x height values of a longer array', () => {
+    const src = Uint16Array.from({ length: 30 }, (_, i) => i * 100);
+    expect(binomialSmooth(src, 5, 4)).toEqual(referenceBinomial(src.subarray(0, 20), 5, 4));
+  });
+});
+
+describe('distance transform (WebAssembly)', () => {
+  it('gives float64 squares for images wider + higher than 30,000 px, equal to the int32 result', () => {
+    const w = 30_001;
+    const data = new Uint8Array(w).fill(1);
+    for (const x of [0, 9, 10_000, 30_000]) data[x] = 0;
+    const mask: Mask = { width: w, height: 1, data };
+    const { d2 } = squaredDistanceTransform(mask);
+    expect(d2).toBeInstanceOf(Float64Array);
+    expect(d2[5]).toBe(16); // 4 px from x = 9
+    expect(d2[5_000]).toBe(4991 ** 2);
+    const narrow = squaredDistanceTransform({ width: 10_001, height: 1, data: data.subarray(0, 10_001) });
+    expect(narrow.d2).toBeInstanceOf(Int32Array);
+    expect(Array.from(narrow.d2)).toEqual(Array.from(d2.subarray(0, 10_001)));
+  });
+
+  it('caps "no background anywhere" at (width + height)^2 and reports the largest square', () => {
+    const mask: Mask = { width: 4, height: 3, data: new Uint8Array(12).fill(1) };
+    const { d2, dist, maxD2 } = cappedDistances(mask);
+    expect(maxD2).toBe(49);
+    expect(Array.from(new Set(d2))).toEqual([49]);
+    expect(dist[0]).toBe(7);
+    const holed = { ...mask, data: Uint8Array.from([1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]) };
+    const r = cappedDistances(holed);
+    expect(r.maxD2).toBe(5); // corner (3, 2) is 2 across and 1 down from (1, 1)
+    expect(r.d2[5]).toBe(0);
+    expect(r.dist[11]).toBeCloseTo(Math.sqrt(5), 6);
+  });
+});
