@@ -2,7 +2,9 @@
  * Remove objects by area and say what was removed, so a user can see whether a cutoff threw
  * away real objects (the areas of the removed objects are returned, smallest first).
  */
+import { BugError } from '../errors.js';
 import type { Labels } from '../types.js';
+import { doneWithScratch, withScratch } from '../wasm/kernels.js';
 
 export interface SizeFilterOptions {
   /** Objects with fewer pixels are removed. */
@@ -11,22 +13,24 @@ export interface SizeFilterOptions {
   maxArea?: number;
 }
 
-/** Pixel count of every label id 0..max (index 0 = background). */
-export function labelAreas(labels: Labels): Int32Array {
-  const d = labels.data;
-  let max = labels.count;
-  for (let i = 0; i < d.length; i++) if (d[i]! > max) max = d[i]!;
-  const areas = new Int32Array(max + 1);
-  for (let i = 0; i < d.length; i++) areas[d[i]!] = areas[d[i]!]! + 1;
-  return areas;
-}
-
 /** Keep objects with minArea <= area <= maxArea; survivors renumbered 1..n keeping their order. */
 export function filterBySize(labels: Labels, o: SizeFilterOptions): { labels: Labels; removed: { small: number[]; large: number[] } } {
-  const areas = labelAreas(labels);
+  const d = labels.data;
+  const n = d.length;
+  // the two pixel passes (areas, relabelling) run as WebAssembly kernels (flood.ts)
+  const { k, at } = withScratch(4 * n, 4 * n);
+  const [pLabels, pOut] = at as [number, number];
+  new Int32Array(k.memory.buffer, pLabels, n).set(d);
+  const max = k.maxLabel(pLabels, n, labels.count);
+  const pAreas = k.scratch(4 * (max + 1));
+  const pMap = k.scratch(4 * (max + 1));
+  if (pAreas === 0 || pMap === 0) throw new BugError(`no memory for ${max} labels`);
+  k.labelAreas(pLabels, n, pAreas, max);
+  const areas = new Int32Array(k.memory.buffer, pAreas, max + 1);
   const minA = o.minArea ?? 0;
   const maxA = o.maxArea ?? Number.POSITIVE_INFINITY;
-  const map = new Int32Array(areas.length);
+  const map = new Int32Array(k.memory.buffer, pMap, max + 1);
+  map.fill(0);
   const small: number[] = [];
   const large: number[] = [];
   let count = 0;
@@ -37,9 +41,9 @@ export function filterBySize(labels: Labels, o: SizeFilterOptions): { labels: La
     else if (a > maxA) large.push(a);
     else map[l] = ++count;
   }
-  const d = labels.data;
-  const out = new Int32Array(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = map[d[i]!]!;
+  k.relabel(pLabels, pMap, pOut, n);
+  const out = new Int32Array(k.memory.buffer, pOut, n).slice();
+  doneWithScratch();
   small.sort((a, b) => a - b);
   large.sort((a, b) => a - b);
   return { labels: { width: labels.width, height: labels.height, data: out, count }, removed: { small, large } };

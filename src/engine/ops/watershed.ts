@@ -8,6 +8,7 @@
  * @see F. Meyer, "Topographic distance and watershed lines", Signal Process. 38:113-125 (1994).
  */
 import type { Labels, Mask } from '../types.js';
+import { doneWithScratch, withScratch } from '../wasm/kernels.js';
 
 /** Binary min-heap on (value, age) over pixel indices, in typed arrays. */
 class PixelHeap {
@@ -154,61 +155,14 @@ export function watershed(surface: Float32Array, markers: Labels, mask?: Mask): 
 export function watershedLevels(levels: Int32Array, nLevels: number, markers: Labels, mask?: Mask): Labels {
   const { width: w, height: h } = markers;
   const n = w * h;
-  const out = new Int32Array(n);
-  const m = mask?.data;
-  const head = new Int32Array(nLevels).fill(-1);
-  const tail = new Int32Array(nLevels).fill(-1);
-  const next = new Int32Array(n);
-  let current = nLevels;
-  let count = 0;
-  const mk = markers.data;
-  for (let i = 0; i < n; i++) {
-    const l = mk[i]!;
-    if (l === 0 || (m && m[i] === 0)) continue;
-    out[i] = l;
-    if (l > count) count = l;
-    const lv = levels[i]!;
-    next[i] = -1;
-    if (tail[lv] === -1) head[lv] = i;
-    else next[tail[lv]!] = i;
-    tail[lv] = i;
-    if (lv < current) current = lv;
-  }
-  for (;;) {
-    while (current < nLevels && head[current] === -1) current++;
-    if (current >= nLevels) break;
-    const i = head[current]!;
-    head[current] = next[i]!;
-    if (head[current] === -1) tail[current] = -1;
-    const l = out[i]!;
-    const x = i % w;
-    // neighbours in raster order: up, left, right, down (as `watershed`)
-    if (i >= w) current = floodInto(i - w, l, current, out, m, levels, head, tail, next);
-    if (x > 0) current = floodInto(i - 1, l, current, out, m, levels, head, tail, next);
-    if (x < w - 1) current = floodInto(i + 1, l, current, out, m, levels, head, tail, next);
-    if (i < n - w) current = floodInto(i + w, l, current, out, m, levels, head, tail, next);
-  }
-  return { width: w, height: h, data: out, count };
-}
-
-/** Give pixel `j` label `l` and queue it at its level, unless it is taken or outside the mask; returns the lowest queued level. */
-function floodInto(
-  j: number,
-  l: number,
-  current: number,
-  out: Int32Array,
-  m: Mask['data'] | undefined,
-  levels: Int32Array,
-  head: Int32Array,
-  tail: Int32Array,
-  next: Int32Array,
-): number {
-  if (out[j] !== 0 || (m && m[j] === 0)) return current;
-  out[j] = l;
-  const lv = levels[j]!;
-  next[j] = -1;
-  if (tail[lv] === -1) head[lv] = j;
-  else next[tail[lv]!] = j;
-  tail[lv] = j;
-  return Math.min(lv, current);
+  // a WebAssembly kernel (src/engine/wasm/assembly/flood.ts): the queue lives in its memory
+  const { k, at } = withScratch(4 * n, 4 * n, mask ? n : 0, 4 * n, 4 * nLevels, 4 * nLevels, 4 * n);
+  const [pLevels, pMarkers, pMask, pOut, pHead, pTail, pNext] = at as [number, number, number, number, number, number, number];
+  new Int32Array(k.memory.buffer, pLevels, n).set(levels.subarray(0, n));
+  new Int32Array(k.memory.buffer, pMarkers, n).set(markers.data.subarray(0, n));
+  if (mask) new Uint8Array(k.memory.buffer, pMask, n).set(mask.data.subarray(0, n));
+  const count = k.watershedLevels(pLevels, nLevels, pMarkers, mask ? pMask : 0, pOut, pHead, pTail, pNext, w, h);
+  const data = new Int32Array(k.memory.buffer, pOut, n).slice();
+  doneWithScratch();
+  return { width: w, height: h, data, count };
 }

@@ -1,6 +1,6 @@
 /**
  * The WebAssembly kernels: the hottest pixel loops of object finding (smoothing, the distance
- * transform), written in AssemblyScript (src/engine/wasm/assembly) and compiled by `npm run build`
+ * transform, watershed, hole filling, size filter), written in AssemblyScript (src/engine/wasm/assembly) and compiled by `npm run build`
  * to kernels.wasm beside this file.
  *
  * Why not plain JavaScript: the same loops in JavaScript ran 2.5x slower once optimised (no SIMD,
@@ -35,6 +35,22 @@ export interface KernelExports {
   edtI32(mask: number, g: number, d2: number, f: number, v: number, z: number, w: number, h: number): void;
   edtF64(mask: number, g: number, d2: number, f: number, v: number, z: number, w: number, h: number): void;
   distancesI32(d2: number, dist: number, n: number, far: number): number;
+  watershedLevels(
+    levels: number,
+    nLevels: number,
+    markers: number,
+    mask: number,
+    out: number,
+    head: number,
+    tail: number,
+    next: number,
+    w: number,
+    h: number,
+  ): number;
+  fillHoles(mask: number, out: number, stack: number, w: number, h: number): void;
+  labelAreas(labels: number, n: number, areas: number, maxLabel: number): void;
+  relabel(labels: number, map: number, out: number, n: number): void;
+  maxLabel(labels: number, n: number, floor: number): number;
 }
 
 /** After a call that needed more than this, the instance is dropped so that its memory is freed. */

@@ -3,8 +3,10 @@
 // (float64) path of the distance transform.
 import { describe, expect, it } from 'vitest';
 import { cappedDistances, squaredDistanceTransform } from '../../../src/engine/ops/distance.js';
+import { fillHoles } from '../../../src/engine/ops/fill-holes.js';
 import { binomialSmooth } from '../../../src/engine/ops/gaussian.js';
-import type { Mask } from '../../../src/engine/types.js';
+import { filterBySize } from '../../../src/engine/ops/size-filter.js';
+import type { Labels, Mask } from '../../../src/engine/types.js';
 
 const K = [1, 4, 6, 4, 1];
 
@@ -101,5 +103,67 @@ describe('distance transform (WebAssembly)', () => {
     expect(r.maxD2).toBe(5); // corner (3, 2) is 2 across and 1 down from (1, 1)
     expect(r.d2[5]).toBe(0);
     expect(r.dist[11]).toBeCloseTo(Math.sqrt(5), 6);
+  });
+});
+
+/** Background 4-connected to the border stays 0, everything else 1: a plain breadth-first search. */
+function referenceFill(m: Uint8Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h).fill(1);
+  const queue: number[] = [];
+  const visit = (i: number) => {
+    if (m[i] === 0 && out[i] === 1) {
+      out[i] = 0;
+      queue.push(i);
+    }
+  };
+  for (let x = 0; x < w; x++) {
+    visit(x);
+    visit((h - 1) * w + x);
+  }
+  for (let y = 0; y < h; y++) {
+    visit(y * w);
+    visit(y * w + w - 1);
+  }
+  while (queue.length > 0) {
+    const i = queue.pop()!;
+    const x = i % w;
+    if (i >= w) visit(i - w);
+    if (x > 0) visit(i - 1);
+    if (x < w - 1) visit(i + 1);
+    if (i < w * (h - 1)) visit(i + w);
+  }
+  return out;
+}
+
+describe('fillHoles and filterBySize (WebAssembly)', () => {
+  it('fills holes as a breadth-first search does, on random masks and a maze of one-pixel runs', () => {
+    const rnd = lcg(3);
+    for (const [w, h, p] of [
+      [1, 1, 0.5],
+      [7, 1, 0.5],
+      [1, 9, 0.5],
+      [33, 21, 0.45],
+      [64, 64, 0.6],
+    ] as const) {
+      const m = Uint8Array.from({ length: w * h }, () => (rnd() < p ? 1 : 0));
+      expect(fillHoles({ width: w, height: h, data: m }).data).toEqual(referenceFill(m, w, h));
+    }
+    // alternate columns of background and foreground: every background run is one pixel long,
+    // the case that pushes the most seeds
+    const w = 101;
+    const h = 57;
+    const maze = Uint8Array.from({ length: w * h }, (_, i) => (i % w) % 2);
+    expect(fillHoles({ width: w, height: h, data: maze }).data).toEqual(referenceFill(maze, w, h));
+  });
+
+  it('removes objects outside the area range, lists their areas and renumbers the rest in order', () => {
+    const data = Int32Array.from([0, 3, 3, 3, 0, 1, 0, 5, 5, 5, 5, 5, 2, 2, 0, 0]);
+    const labels: Labels = { width: 4, height: 4, data, count: 5 };
+    const r = filterBySize(labels, { minArea: 2, maxArea: 4 });
+    expect(r.removed).toEqual({ small: [1], large: [5] });
+    expect(Array.from(r.labels.data)).toEqual([0, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0]);
+    expect(r.labels.count).toBe(2);
+    // a stale count below the largest label is not trusted
+    expect(filterBySize({ ...labels, count: 2 }, {}).labels.count).toBe(4);
   });
 });
