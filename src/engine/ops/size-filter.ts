@@ -2,9 +2,8 @@
  * Remove objects by area and say what was removed, so a user can see whether a cutoff threw
  * away real objects (the areas of the removed objects are returned, smallest first).
  */
-import { BugError } from '../errors.js';
 import type { Labels } from '../types.js';
-import { doneWithScratch, withScratch } from '../wasm/kernels.js';
+import { doneWithScratch, moreScratch, withScratch } from '../wasm/kernels.js';
 
 export interface SizeFilterOptions {
   /** Objects with fewer pixels are removed. */
@@ -22,9 +21,7 @@ export function filterBySize(labels: Labels, o: SizeFilterOptions): { labels: La
   const [pLabels, pOut] = at as [number, number];
   new Int32Array(k.memory.buffer, pLabels, n).set(d);
   const max = k.maxLabel(pLabels, n, labels.count);
-  const pAreas = k.scratch(4 * (max + 1));
-  const pMap = k.scratch(4 * (max + 1));
-  if (pAreas === 0 || pMap === 0) throw new BugError(`no memory for ${max} labels`);
+  const [pAreas, pMap] = moreScratch(4 * (max + 1), 4 * (max + 1)) as [number, number];
   k.labelAreas(pLabels, n, pAreas, max);
   const areas = new Int32Array(k.memory.buffer, pAreas, max + 1);
   const minA = o.minArea ?? 0;

@@ -7,6 +7,7 @@
  * Pairs are merged from the highest saddle down, as a region-merging watershed would.
  */
 import type { Labels } from '../types.js';
+import { doneWithScratch, moreScratch, withScratch } from '../wasm/kernels.js';
 
 /**
  * Merge neighbouring regions of `labels` whose saddle on `dist` >= ratio * min(peaks).
@@ -14,15 +15,15 @@ import type { Labels } from '../types.js';
  */
 export function mergeByNeck(labels: Labels, dist: Float32Array, ratio: number): { labels: Labels; merged: number } {
   const { width: w, height: h, data } = labels;
-  const nl = labels.count;
-  const peak = new Float32Array(nl + 1);
-  for (let i = 0; i < data.length; i++) {
-    const l = data[i]!;
-    if (l > 0 && dist[i]! > peak[l]!) peak[l] = dist[i]!;
-  }
+  const n = w * h;
   // saddle per adjacent pair: the highest min(dist a, dist b) over 4-neighbour border pixel pairs,
-  // in an open-addressing table (key = a * (nl + 1) + b, a < b) written out inline: this loop
-  // visits every pixel, and a Map with a closure per border pixel was a third of its time
+  // collected by a WebAssembly kernel (src/engine/wasm/assembly/merge.ts) in an open-addressing
+  // table keyed a * (nl + 1) + b, a < b
+  const { k, at } = withScratch(4 * n, 4 * n);
+  const [pLabels, pDist] = at as [number, number];
+  new Int32Array(k.memory.buffer, pLabels, n).set(data.subarray(0, n));
+  new Float32Array(k.memory.buffer, pDist, n).set(dist.subarray(0, n));
+  const nl = k.maxLabel(pLabels, n, labels.count);
   const stride = nl + 1;
   let cap = 1024;
   let bits = 10;
@@ -30,45 +31,29 @@ export function mergeByNeck(labels: Labels, dist: Float32Array, ratio: number): 
     cap *= 2;
     bits++;
   }
-  const mask = cap - 1;
-  const keys = new Float64Array(cap).fill(-1);
-  const vals = new Float32Array(cap);
-  let used = 0;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const i = row + x;
-      const a = data[i]!;
-      if (a === 0) continue;
-      for (let side = 0; side < 2; side++) {
-        const j = side === 0 ? i + 1 : i + w;
-        if (side === 0 ? x + 1 >= w : y + 1 >= h) continue;
-        const b = data[j]!;
-        if (b === 0 || b === a) continue;
-        const da = dist[i]!;
-        const db = dist[j]!;
-        const v = da < db ? da : db;
-        const key = a < b ? a * stride + b : b * stride + a;
-        let slot = Math.imul(key | 0, 0x9e3779b1) >>> (32 - bits); // Fibonacci hashing
-        while (keys[slot] !== -1 && keys[slot] !== key) slot = (slot + 1) & mask;
-        if (keys[slot] === -1) {
-          keys[slot] = key;
-          vals[slot] = v;
-          used++;
-        } else if (v > vals[slot]!) vals[slot] = v;
-      }
-    }
-  }
-  // pairs by saddle, highest first; ties by key (deterministic)
+  const [pPeak, pKeys, pVals, pRoot, pMap, pOut] = moreScratch(4 * stride, 8 * cap, 4 * cap, 4 * stride, 4 * stride, 4 * n) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  k.labelPeaks(pLabels, pDist, n, pPeak, nl);
+  const used = k.neckSaddles(pLabels, pDist, w, h, stride, pKeys, pVals, bits);
+  const peak = new Float32Array(k.memory.buffer, pPeak, stride);
+  const keys = new Float64Array(k.memory.buffer, pKeys, cap);
+  const vals = new Float32Array(k.memory.buffer, pVals, cap);
+  // pairs by saddle, highest first; ties by key (deterministic, whatever the table's layout)
   const pairKey = new Float64Array(used);
   const pairSaddle = new Float32Array(used);
-  for (let s = 0, k = 0; s < cap; s++) {
+  for (let s = 0, j = 0; s < cap; s++) {
     if (keys[s] === -1) continue;
-    pairKey[k] = keys[s]!;
-    pairSaddle[k++] = vals[s]!;
+    pairKey[j] = keys[s]!;
+    pairSaddle[j++] = vals[s]!;
   }
-  const order = Array.from({ length: used }, (_, k) => k).sort((p, q) => pairSaddle[q]! - pairSaddle[p]! || pairKey[p]! - pairKey[q]!);
-  const parent = new Int32Array(nl + 1);
+  const order = Array.from({ length: used }, (_, j) => j).sort((p, q) => pairSaddle[q]! - pairSaddle[p]! || pairKey[p]! - pairKey[q]!);
+  const parent = new Int32Array(k.memory.buffer, pRoot, stride);
   for (let l = 0; l <= nl; l++) parent[l] = l;
   const find = (a: number): number => {
     while (parent[a] !== a) {
@@ -78,9 +63,9 @@ export function mergeByNeck(labels: Labels, dist: Float32Array, ratio: number): 
     return a;
   };
   let merged = 0;
-  for (const k of order) {
-    const key = pairKey[k]!;
-    const s = pairSaddle[k]!;
+  for (const j of order) {
+    const key = pairKey[j]!;
+    const s = pairSaddle[j]!;
     const a = find(Math.floor(key / stride));
     const b = find(key % stride);
     if (a === b) continue;
@@ -92,20 +77,13 @@ export function mergeByNeck(labels: Labels, dist: Float32Array, ratio: number): 
       merged++;
     }
   }
-  if (merged === 0) return { labels, merged };
-  const map = new Int32Array(nl + 1);
-  const out = new Int32Array(data.length);
-  let count = 0;
-  for (let i = 0; i < data.length; i++) {
-    const l = data[i]!;
-    if (l === 0) continue;
-    const r = find(l);
-    let f = map[r]!;
-    if (f === 0) {
-      f = ++count;
-      map[r] = f;
-    }
-    out[i] = f;
+  if (merged === 0) {
+    doneWithScratch();
+    return { labels, merged };
   }
+  for (let l = 0; l <= nl; l++) parent[l] = find(l);
+  const count = k.relabelRoots(pLabels, pRoot, pMap, pOut, n, nl);
+  const out = new Int32Array(k.memory.buffer, pOut, n).slice();
+  doneWithScratch();
   return { labels: { width: w, height: h, data: out, count }, merged };
 }

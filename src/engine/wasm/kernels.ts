@@ -51,6 +51,9 @@ export interface KernelExports {
   labelAreas(labels: number, n: number, areas: number, maxLabel: number): void;
   relabel(labels: number, map: number, out: number, n: number): void;
   maxLabel(labels: number, n: number, floor: number): number;
+  labelPeaks(labels: number, dist: number, n: number, peak: number, nl: number): void;
+  neckSaddles(labels: number, dist: number, w: number, h: number, stride: number, keys: number, vals: number, bits: number): number;
+  relabelRoots(labels: number, root: number, map: number, out: number, n: number, nl: number): number;
 }
 
 /** After a call that needed more than this, the instance is dropped so that its memory is freed. */
@@ -78,21 +81,29 @@ function load(): KernelExports {
  */
 export function withScratch(...bytes: number[]): { k: KernelExports; at: number[] } {
   instance ??= load();
+  instance.release();
+  return { k: instance, at: moreScratch(...bytes) };
+}
+
+/**
+ * More scratch blocks for the current `withScratch` call, once sizes depend on a kernel's answer
+ * (e.g. the number of labels). Invalidates views on `memory.buffer` like `withScratch`.
+ */
+export function moreScratch(...bytes: number[]): number[] {
   const k = instance;
-  k.release();
-  const at = bytes.map((b) => {
+  if (!k) throw new BugError('moreScratch before withScratch');
+  return bytes.map((b) => {
     const p = k.scratch(b);
     if (p === 0) {
       instance = undefined;
       const total = bytes.reduce((s, x) => s + x, 0);
       throw new UserError(
-        `the image is too large for ScopePilot's pixel kernels (needs ${(total / 2 ** 30).toFixed(1)} GiB of a 4 GiB limit)`,
+        `the image is too large for ScopePilot's pixel kernels (a step needs ${(total / 2 ** 30).toFixed(1)} GiB more of a 4 GiB limit)`,
         'split it into tiles, or bin it 2x2 first',
       );
     }
     return p;
   });
-  return { k, at };
 }
 
 /** Call when the results of a `withScratch` call have been copied out: frees a very large memory. */

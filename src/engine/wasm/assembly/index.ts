@@ -4,3 +4,4 @@ export { release, scratch } from './memory';
 export { binomialF32, binomialU16 } from './smooth';
 export { distancesI32, edtF64, edtI32 } from './distance';
 export { fillHoles, labelAreas, maxLabel, relabel, watershedLevels } from './flood';
+export { labelPeaks, neckSaddles, relabelRoots } from './merge';
