@@ -13,12 +13,16 @@ import { doneWithScratch, withScratch } from '../wasm/kernels.js';
 export function fillHoles(mask: Mask): Mask {
   const { width: w, height: h } = mask;
   const n = w * h;
-  // each pixel is pushed at most once from the row above and once from the row below
-  const { k, at } = withScratch(n, n, 4 * (2 * n + 2 * (w + h)));
+  const { k, at } = withScratch(n, n, fillHolesStackBytes(w, h));
   const [pMask, pOut, pStack] = at as [number, number, number];
   new Uint8Array(k.memory.buffer, pMask, n).set(mask.data.subarray(0, n));
   k.fillHoles(pMask, pOut, pStack, w, h);
   const data = new Uint8Array(k.memory.buffer, pOut, n).slice();
   doneWithScratch();
   return { width: w, height: h, data };
+}
+
+/** Scratch the hole-filling kernel needs: each pixel is pushed at most once from the row above and once from the row below. */
+export function fillHolesStackBytes(w: number, h: number): number {
+  return 4 * (2 * w * h + 2 * (w + h));
 }

@@ -6,6 +6,7 @@
  * (Chebyshev distance, the square) to an already taken one is dropped.
  */
 import type { Labels, Mask } from '../types.js';
+import { doneWithScratch, withScratch } from '../wasm/kernels.js';
 import { maxFilter } from './max-filter.js';
 
 export interface MaximaOptions {
@@ -30,12 +31,21 @@ export function findMaxima(values: Float32Array, width: number, height: number, 
     for (let i = 0; i < n; i++) if (values[i]! < thr) thr = values[i]!;
   }
   const m = o.mask?.data;
-  // 3x3 maxima first (necessary for a window maximum), then the full window test on those few
-  const local = collectLocalMaxima(values, width, height, thr, m);
+  // 3x3 maxima first (necessary for a window maximum), then the full window test on those few;
+  // both are WebAssembly kernels (src/engine/wasm/assembly/foreground.ts)
+  const { k, at } = withScratch(4 * n, m ? n : 0, 4 * n, 4 * n);
+  const [pValues, pMask, pLocal, pCand] = at as [number, number, number, number];
+  new Float32Array(k.memory.buffer, pValues, n).set(values.subarray(0, n));
+  if (m) new Uint8Array(k.memory.buffer, pMask, n).set(m.subarray(0, n));
+  const nLocal = k.localMaxima(pValues, width, height, thr, m ? pMask : 0, pLocal);
   let cand: Int32Array;
-  if (local.length * (2 * r + 1) * (2 * r + 1) < 8 * n) {
-    cand = windowMaxima(values, width, height, r, local);
+  if (nLocal * (2 * r + 1) * (2 * r + 1) < 8 * n) {
+    const c = k.windowMaxima(pValues, width, height, r, pLocal, nLocal, pCand);
+    cand = new Int32Array(k.memory.buffer, pCand, c).slice();
+    doneWithScratch();
   } else {
+    const local = new Int32Array(k.memory.buffer, pLocal, nLocal).slice();
+    doneWithScratch();
     const mx = maxFilter(values, width, height, r);
     let c = 0;
     for (const i of local) if (values[i] === mx[i]) local[c++] = i;
@@ -77,67 +87,4 @@ export function findMaxima(values: Float32Array, width: number, height: number, 
     data[i] = kept;
   }
   return { width, height, data, count: kept };
-}
-
-/** Pixels above `thr` (inside the mask) not lower than any of their 8 neighbours, in raster order. */
-function collectLocalMaxima(v: Float32Array, w: number, h: number, thr: number, m: Uint8Array | undefined): Int32Array {
-  let out = new Int32Array(256);
-  let c = 0;
-  for (let y = 0; y < h; y++) {
-    const y0 = y > 0 ? -w : 0;
-    const y1 = y < h - 1 ? w : 0;
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      const val = v[i]!;
-      if (!(val > thr) || (m && m[i] === 0)) continue;
-      const x0 = x > 0 ? -1 : 0;
-      const x1 = x < w - 1 ? 1 : 0;
-      if (
-        v[i + y0 + x0]! > val ||
-        v[i + y0]! > val ||
-        v[i + y0 + x1]! > val ||
-        v[i + x0]! > val ||
-        v[i + x1]! > val ||
-        v[i + y1 + x0]! > val ||
-        v[i + y1]! > val ||
-        v[i + y1 + x1]! > val
-      ) {
-        continue;
-      }
-      if (c === out.length) {
-        const g = new Int32Array(out.length * 2);
-        g.set(out);
-        out = g;
-      }
-      out[c++] = i;
-    }
-  }
-  return out.subarray(0, c);
-}
-
-/** The candidates that equal the maximum of their (2r+1)^2 window (stops at the first higher pixel). */
-function windowMaxima(v: Float32Array, w: number, h: number, r: number, cand: Int32Array): Int32Array {
-  const out = new Int32Array(cand.length);
-  let c = 0;
-  for (const i of cand) {
-    const x = i % w;
-    const y = (i - x) / w;
-    const val = v[i]!;
-    const xa = x - r < 0 ? 0 : x - r;
-    const xb = x + r >= w ? w - 1 : x + r;
-    const ya = y - r < 0 ? 0 : y - r;
-    const yb = y + r >= h ? h - 1 : y + r;
-    let ok = true;
-    for (let yy = ya; ok && yy <= yb; yy++) {
-      const row = yy * w;
-      for (let xx = xa; xx <= xb; xx++) {
-        if (v[row + xx]! > val) {
-          ok = false;
-          break;
-        }
-      }
-    }
-    if (ok) out[c++] = i;
-  }
-  return out.subarray(0, c);
 }

@@ -8,7 +8,7 @@
  * @see F. Meyer, "Topographic distance and watershed lines", Signal Process. 38:113-125 (1994).
  */
 import type { Labels, Mask } from '../types.js';
-import { doneWithScratch, withScratch } from '../wasm/kernels.js';
+import { doneWithScratch, type KernelExports, withScratch } from '../wasm/kernels.js';
 
 /** Binary min-heap on (value, age) over pixel indices, in typed arrays. */
 class PixelHeap {
@@ -153,14 +153,37 @@ export function watershed(surface: Float32Array, markers: Labels, mask?: Mask): 
  * surface values exactly (e.g. squared distances), since both take equal values first-in first-out.
  */
 export function watershedLevels(levels: Int32Array, nLevels: number, markers: Labels, mask?: Mask): Labels {
+  const n = markers.width * markers.height;
+  return floodLevels(nLevels, markers, mask, (k, pLevels) => new Int32Array(k.memory.buffer, pLevels, n).set(levels.subarray(0, n)));
+}
+
+/**
+ * `watershedLevels` on the distance transform: flooding from the object centres outwards, the
+ * levels being maxD2 - d2 (which ranks -distance exactly) inside the mask.
+ */
+export function watershedOnSquares(d2: Int32Array, maxD2: number, markers: Labels, mask: Mask): Labels {
+  const n = markers.width * markers.height;
+  return floodLevels(maxD2 + 1, markers, mask, (k, pLevels, pMask) => {
+    new Int32Array(k.memory.buffer, pLevels, n).set(d2.subarray(0, n));
+    k.distanceLevels(pMask, pLevels, maxD2, pLevels, n);
+  });
+}
+
+/** Copy markers and mask into the kernels' memory, let `setLevels` fill the levels, flood. */
+function floodLevels(
+  nLevels: number,
+  markers: Labels,
+  mask: Mask | undefined,
+  setLevels: (k: KernelExports, pLevels: number, pMask: number) => void,
+): Labels {
   const { width: w, height: h } = markers;
   const n = w * h;
   // a WebAssembly kernel (src/engine/wasm/assembly/flood.ts): the queue lives in its memory
   const { k, at } = withScratch(4 * n, 4 * n, mask ? n : 0, 4 * n, 4 * nLevels, 4 * nLevels, 4 * n);
   const [pLevels, pMarkers, pMask, pOut, pHead, pTail, pNext] = at as [number, number, number, number, number, number, number];
-  new Int32Array(k.memory.buffer, pLevels, n).set(levels.subarray(0, n));
   new Int32Array(k.memory.buffer, pMarkers, n).set(markers.data.subarray(0, n));
   if (mask) new Uint8Array(k.memory.buffer, pMask, n).set(mask.data.subarray(0, n));
+  setLevels(k, pLevels, pMask);
   const count = k.watershedLevels(pLevels, nLevels, pMarkers, mask ? pMask : 0, pOut, pHead, pTail, pNext, w, h);
   const data = new Int32Array(k.memory.buffer, pOut, n).slice();
   doneWithScratch();

@@ -12,7 +12,7 @@ import { binomialSmooth, gaussianF32 } from '../ops/gaussian.js';
 import { label } from '../ops/label.js';
 import { findMaxima } from '../ops/maxima.js';
 import { filterBySize } from '../ops/size-filter.js';
-import { watershedLevels } from '../ops/watershed.js';
+import { watershedLevels, watershedOnSquares } from '../ops/watershed.js';
 import type { Labels, Plane, QcVerdict } from '../types.js';
 import { estimateDiameter } from './diameter.js';
 import { mergeByNeck } from './merge.js';
@@ -166,7 +166,10 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
     const { d2, dist: dt, maxD2 } = dist!;
     const markers = findMaxima(dt, w, h, { minDistance, mask, threshold: 0 });
     lap('seeds');
-    labels = watershedLevels(distanceLevels(mask, d2, maxD2), maxD2 + 1, markers, mask);
+    labels =
+      d2 instanceof Int32Array
+        ? watershedOnSquares(d2, maxD2, markers, mask)
+        : watershedLevels(distanceLevels(mask, d2, maxD2), maxD2 + 1, markers, mask);
     lap('watershed');
     if (o.neckRatio < 1) {
       const m = mergeByNeck(labels, dt, o.neckRatio);

@@ -2,8 +2,9 @@
  * Small steps of segmentNuclei: foreground mask, distances, contrast check, intensity levels.
  */
 import type { Distances } from '../ops/distance.js';
-import { fillHoles } from '../ops/fill-holes.js';
+import { fillHolesStackBytes } from '../ops/fill-holes.js';
 import type { Labels, Mask, Plane, QcVerdict } from '../types.js';
+import { doneWithScratch, withScratch } from '../wasm/kernels.js';
 import type { SegmentOptions, SegmentResult } from './index.js';
 
 export const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -20,27 +21,17 @@ export function foreground(values: Float32Array, t: number, fill: boolean, width
  */
 export function foregroundAndContrast(values: Float32Array, t: number, fill: boolean, width: number): { mask: Mask; contrast: number } {
   const n = values.length;
-  const data = new Uint8Array(n);
-  let nb = 0;
-  let sb = 0;
-  let ssb = 0;
-  let nf = 0;
-  let sf = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    if (v > t) {
-      data[i] = 1;
-      nf++;
-      sf += v;
-    } else {
-      nb++;
-      sb += v;
-      ssb += v * v;
-    }
-  }
-  const contrast = contrastOf(nb, sb, ssb, nf, sf);
-  const mask = { width, height: n / width, data };
-  return { mask: fill ? fillHoles(mask) : mask, contrast };
+  const height = n / width;
+  // WebAssembly kernels (src/engine/wasm/assembly): the mask and sums, then the holes, in one go
+  const { k, at } = withScratch(4 * n, n, fill ? n : 0, fill ? fillHolesStackBytes(width, height) : 0, 40);
+  const [pValues, pMask, pFilled, pStack, pSums] = at as [number, number, number, number, number];
+  new Float32Array(k.memory.buffer, pValues, n).set(values);
+  k.foregroundSums(pValues, n, t, pMask, pSums);
+  if (fill) k.fillHoles(pMask, pFilled, pStack, width, height);
+  const data = new Uint8Array(k.memory.buffer, fill ? pFilled : pMask, n).slice();
+  const [nf, sf, nb, sb, ssb] = new Float64Array(k.memory.buffer, pSums, 5) as unknown as [number, number, number, number, number];
+  doneWithScratch();
+  return { mask: { width, height, data }, contrast: contrastOf(nb, sb, ssb, nf, sf) };
 }
 
 function contrastOf(nb: number, sb: number, ssb: number, nf: number, sf: number): number {

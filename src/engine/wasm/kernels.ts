@@ -54,6 +54,10 @@ export interface KernelExports {
   labelPeaks(labels: number, dist: number, n: number, peak: number, nl: number): void;
   neckSaddles(labels: number, dist: number, w: number, h: number, stride: number, keys: number, vals: number, bits: number): number;
   relabelRoots(labels: number, root: number, map: number, out: number, n: number, nl: number): number;
+  foregroundSums(values: number, n: number, t: number, mask: number, sums: number): void;
+  localMaxima(values: number, w: number, h: number, thr: number, mask: number, out: number): number;
+  windowMaxima(values: number, w: number, h: number, r: number, cand: number, nc: number, out: number): number;
+  distanceLevels(mask: number, d2: number, maxD2: number, levels: number, n: number): void;
 }
 
 /** After a call that needed more than this, the instance is dropped so that its memory is freed. */

@@ -5,3 +5,4 @@ export { binomialF32, binomialU16 } from './smooth';
 export { distancesI32, edtF64, edtI32 } from './distance';
 export { fillHoles, labelAreas, maxLabel, relabel, watershedLevels } from './flood';
 export { labelPeaks, neckSaddles, relabelRoots } from './merge';
+export { distanceLevels, foregroundSums, localMaxima, windowMaxima } from './foreground';
