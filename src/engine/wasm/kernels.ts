@@ -58,6 +58,29 @@ export interface KernelExports {
   localMaxima(values: number, w: number, h: number, thr: number, mask: number, out: number): number;
   windowMaxima(values: number, w: number, h: number, r: number, cand: number, nc: number, out: number): number;
   distanceLevels(mask: number, d2: number, maxD2: number, levels: number, n: number): void;
+  valueRangeF32(values: number, mask: number, n: number, out: number): void;
+  sqrtHistogram(
+    values: number,
+    mask: number,
+    n: number,
+    step: number,
+    slo: number,
+    scale: number,
+    nbins: number,
+    skip: number,
+    counts: number,
+  ): number;
+  componentPeaks(
+    mask: number,
+    dist: number,
+    w: number,
+    h: number,
+    start: number,
+    end: number,
+    parent: number,
+    peak: number,
+    out: number,
+  ): number;
 }
 
 /** After a call that needed more than this, the instance is dropped so that its memory is freed. */

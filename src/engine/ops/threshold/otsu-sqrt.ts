@@ -12,7 +12,8 @@
  *   Biometrika 35(3/4):246-254 (1948).
  */
 import type { PlaneData } from '../../types.js';
-import { otsuFromHistogram, valueRange } from './otsu.js';
+import { doneWithScratch, withScratch } from '../../wasm/kernels.js';
+import { otsuFromHistogram } from './otsu.js';
 
 export interface OtsuSqrtOptions {
   /** Only pixels where mask is non-zero count. */
@@ -36,27 +37,28 @@ export interface OtsuSqrtOptions {
 /** Variance-stabilised Otsu threshold (see file comment). A constant image returns its value. */
 export function otsuSqrtThreshold(values: PlaneData | Float32Array, o: OtsuSqrtOptions = {}): number {
   const { mask } = o;
-  const [lo, hi] = valueRange(values, mask);
-  if (!(hi >= lo)) return Number.NaN;
+  const n = values.length;
+  const nbins = o.nbins ?? 256;
+  // the two pixel passes are WebAssembly kernels (src/engine/wasm/assembly/histogram.ts); every
+  // PlaneData type converts to float32 exactly
+  const { k, at } = withScratch(4 * n, mask ? n : 0, 16, 8 * nbins);
+  const [pValues, pMask, pRange, pCounts] = at as [number, number, number, number];
+  new Float32Array(k.memory.buffer, pValues, n).set(values);
+  if (mask) new Uint8Array(k.memory.buffer, pMask, n).set(mask.subarray(0, n));
+  k.valueRangeF32(pValues, mask ? pMask : 0, n, pRange);
+  const [lo, hi] = new Float64Array(k.memory.buffer, pRange, 2) as unknown as [number, number];
   const slo = Math.sqrt(Math.max(0, lo));
   const shi = Math.sqrt(Math.max(0, hi));
-  if (!(shi > slo)) return lo;
-  const nbins = o.nbins ?? 256;
-  const counts = new Float64Array(nbins);
+  if (!(hi >= lo) || !(shi > slo)) {
+    doneWithScratch();
+    return hi >= lo ? lo : Number.NaN;
+  }
   const scale = nbins / (shi - slo);
-  const n = values.length;
   const step = Math.max(1, Math.floor(o.step ?? 1));
   const skip = o.excludeMin === true ? lo : Number.NaN;
-  let binned = 0;
-  for (let i = 0; i < n; i += step) {
-    if (mask && mask[i] === 0) continue;
-    const x = values[i]!;
-    if (Number.isNaN(x) || x === skip) continue;
-    binned++;
-    let b = Math.floor((Math.sqrt(Math.max(x, 0)) - slo) * scale);
-    if (b >= nbins) b = nbins - 1;
-    counts[b] = counts[b]! + 1;
-  }
+  const binned = k.sqrtHistogram(pValues, mask ? pMask : 0, n, step, slo, scale, nbins, skip, pCounts);
+  const counts = new Float64Array(k.memory.buffer, pCounts, nbins).slice();
+  doneWithScratch();
   if (binned === 0) return lo;
   const centers = new Float64Array(nbins);
   const width = shi - slo;

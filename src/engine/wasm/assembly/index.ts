@@ -6,3 +6,5 @@ export { distancesI32, edtF64, edtI32 } from './distance';
 export { fillHoles, labelAreas, maxLabel, relabel, watershedLevels } from './flood';
 export { labelPeaks, neckSaddles, relabelRoots } from './merge';
 export { distanceLevels, foregroundSums, localMaxima, windowMaxima } from './foreground';
+export { sqrtHistogram, valueRangeF32 } from './histogram';
+export { componentPeaks } from './components';
