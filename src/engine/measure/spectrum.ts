@@ -5,6 +5,7 @@
  * (radius < ~min(H, W)/12) are computed, by a direct DFT of just those rows/columns.
  */
 import type { PlaneData } from '../types.js';
+import { doneWithScratch, withScratch } from '../wasm/kernels.js';
 import { histMedianAbsDev, intHistogram, medianInPlace } from './robust.js';
 
 /**
@@ -49,23 +50,6 @@ export function powerLogLogSlope(values: PlaneData | Float32Array | Float64Array
   const R = Math.ceil(rMax) + 1;
   // Column frequencies needed: 0..R (positive) and their negatives (conjugates for real input).
   const nj = Math.min(R + 1, w);
-  // G[y][j] = sum_x f[y][x] e^{-2πi j x / w}, f = (img - mean) / scale, by Goertzel's recurrence
-  // (one multiply-add per sample and frequency), two frequencies per pass.
-  const gRe = new Float64Array(h * nj);
-  const gIm = new Float64Array(h * nj);
-  const row = new Float64Array(w);
-  const g16 = new Float64Array(16);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    for (let x = 0; x < w; x++) row[x] = (values[o + x]! - mean) * inv;
-    for (let j = 0; j < nj; j += 8) {
-      goertzelOct(row, w, j, nj - 1, g16);
-      for (let q = 0; q < 8 && j + q < nj; q++) {
-        gRe[y * nj + j + q] = g16[2 * q]!;
-        gIm[y * nj + j + q] = g16[2 * q + 1]!;
-      }
-    }
-  }
   // Row frequency index u in [0, h): folded ri = min(u, h-1-u). Also the mirrored rows (h-u) % h,
   // whose values stand in for the negative column frequencies (see below).
   const wanted = new Uint8Array(h);
@@ -79,30 +63,37 @@ export function powerLogLogSlope(values: PlaneData | Float32Array | Float64Array
   for (let u = 0; u < h; u++) if (wanted[u]) rows.push(u);
   const cols: number[] = [];
   for (let v = 0; v < w; v++) if (Math.min(v, w - 1 - v) <= rMax) cols.push(v);
-  // Column transforms: F[u][j] = sum_y G[y][j] e^{-2πi u y / h} for the needed u, each j in 0..nj-1,
-  // on the real and imaginary parts separately (the transform is linear).
-  const colRe = new Float64Array(h);
-  const colIm = new Float64Array(h);
-  const fRe = new Float64Array(rows.length * nj);
-  const fIm = new Float64Array(rows.length * nj);
-  const pa = new Float64Array(4);
-  const pb = new Float64Array(4);
-  for (let j = 0; j < nj; j++) {
-    for (let y = 0; y < h; y++) {
-      colRe[y] = gRe[y * nj + j]!;
-      colIm[y] = gIm[y * nj + j]!;
-    }
-    for (let r = 0; r < rows.length; r += 2) {
-      const r2 = Math.min(r + 1, rows.length - 1);
-      // A = DFT(colRe), B = DFT(colIm) at rows r and r2; F = A + iB
-      goertzelPair(colRe, h, rows[r]!, rows[r2]!, pa);
-      goertzelPair(colIm, h, rows[r]!, rows[r2]!, pb);
-      fRe[r * nj + j] = pa[0]! - pb[1]!;
-      fIm[r * nj + j] = pa[1]! + pb[0]!;
-      fRe[r2 * nj + j] = pa[2]! - pb[3]!;
-      fIm[r2 * nj + j] = pa[3]! + pb[2]!;
-    }
-  }
+  // G[y][j] = sum_x f[y][x] e^{-2πi j x / w}, f = (img - mean) / scale, by Goertzel's recurrence
+  // (one multiply-add per sample and frequency); then the column transforms F[u][j] = sum_y G[y][j]
+  // e^{-2πi u y / h} for the needed u, on the real and imaginary parts separately (the transform
+  // is linear). Both are WebAssembly kernels (src/engine/wasm/assembly/spectrum.ts), two
+  // frequencies per SIMD lane pair, with the cosines and sines computed here.
+  const nr = rows.length;
+  const { k, at } = withScratch(8 * n, 24 * nj, 8 * h * nj, 8 * h * nj, 8 * w, 24 * nr, 8 * nr * nj, 8 * nr * nj, 8 * h, 8 * h);
+  const [pValues, pCoefRow, pGRe, pGIm, pRow, pCoefCol, pFRe, pFIm, pColRe, pColIm] = at as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  new Float64Array(k.memory.buffer, pValues, n).set(values.subarray(0, n));
+  goertzelTable(
+    new Float64Array(k.memory.buffer, pCoefRow, 3 * nj),
+    Array.from({ length: nj }, (_, j) => j),
+    w,
+  );
+  goertzelTable(new Float64Array(k.memory.buffer, pCoefCol, 3 * nr), rows, h);
+  k.goertzelRows(pValues, w, h, mean, inv, nj, pCoefRow, pGRe, pGIm, pRow);
+  k.goertzelCols(pGRe, pGIm, h, nj, nr, pCoefCol, pFRe, pFIm, pColRe, pColIm);
+  const fRe = new Float64Array(k.memory.buffer, pFRe, nr * nj).slice();
+  const fIm = new Float64Array(k.memory.buffer, pFIm, nr * nj).slice();
+  doneWithScratch();
   const magSum = new Float64Array(nLab);
   const powSum = new Float64Array(nLab);
   for (let r = 0; r < rows.length; r++) {
@@ -163,98 +154,16 @@ function rowIndex(rows: number[], u: number): number {
 }
 
 /**
- * DFT bins k1 and k2 of real x[0..n) by Goertzel's recurrence (one multiply-add per sample and
- * bin; two bins per pass): out = [re(k1), im(k1), re(k2), im(k2)].
+ * Goertzel coefficients for the kernels: per frequency k of `ks`, [2 cos ω, cos ω, sin ω] with
+ * ω = 2πk / n (JavaScript's Math.cos and Math.sin, so results do not depend on a second
+ * implementation of them).
  * @see G. Goertzel, Amer. Math. Monthly 65:34 (1958)
  */
-function goertzelPair(x: Float64Array, n: number, k1: number, k2: number, out: Float64Array): void {
-  const w1 = (2 * Math.PI * k1) / n;
-  const w2 = (2 * Math.PI * k2) / n;
-  const c1 = 2 * Math.cos(w1);
-  const c2 = 2 * Math.cos(w2);
-  let a1 = 0;
-  let a2 = 0;
-  let b1 = 0;
-  let b2 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    const a0 = v + c1 * a1 - a2;
-    a2 = a1;
-    a1 = a0;
-    const b0 = v + c2 * b1 - b2;
-    b2 = b1;
-    b1 = b0;
-  }
-  // one more step with input 0, then X = s_N - e^{-iω} s_{N-1}
-  out[0] = c1 * a1 - a2 - Math.cos(w1) * a1;
-  out[1] = Math.sin(w1) * a1;
-  out[2] = c2 * b1 - b2 - Math.cos(w2) * b1;
-  out[3] = Math.sin(w2) * b1;
-}
-
-/**
- * As {@link goertzelPair} for the eight bins k0 .. k0+7 (capped at kMax) per pass (eight independent
- * recurrences keep the processor busy): out = [re(k0), im(k0), ..., re(k0+7), im(k0+7)].
- */
-function goertzelOct(x: Float64Array, n: number, k0: number, kMax: number, out: Float64Array): void {
-  const w = new Float64Array(8);
-  for (let q = 0; q < 8; q++) w[q] = (2 * Math.PI * Math.min(k0 + q, kMax)) / n;
-  const c0 = 2 * Math.cos(w[0]!);
-  const c1 = 2 * Math.cos(w[1]!);
-  const c2 = 2 * Math.cos(w[2]!);
-  const c3 = 2 * Math.cos(w[3]!);
-  const c4 = 2 * Math.cos(w[4]!);
-  const c5 = 2 * Math.cos(w[5]!);
-  const c6 = 2 * Math.cos(w[6]!);
-  const c7 = 2 * Math.cos(w[7]!);
-  let a1 = 0;
-  let a2 = 0;
-  let b1 = 0;
-  let b2 = 0;
-  let d1 = 0;
-  let d2 = 0;
-  let e1 = 0;
-  let e2 = 0;
-  let f1 = 0;
-  let f2 = 0;
-  let g1 = 0;
-  let g2 = 0;
-  let h1 = 0;
-  let h2 = 0;
-  let i1 = 0;
-  let i2 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    const a0 = v + c0 * a1 - a2;
-    const b0 = v + c1 * b1 - b2;
-    const d0 = v + c2 * d1 - d2;
-    const e0 = v + c3 * e1 - e2;
-    const f0 = v + c4 * f1 - f2;
-    const g0 = v + c5 * g1 - g2;
-    const h0 = v + c6 * h1 - h2;
-    const i0 = v + c7 * i1 - i2;
-    a2 = a1;
-    a1 = a0;
-    b2 = b1;
-    b1 = b0;
-    d2 = d1;
-    d1 = d0;
-    e2 = e1;
-    e1 = e0;
-    f2 = f1;
-    f1 = f0;
-    g2 = g1;
-    g1 = g0;
-    h2 = h1;
-    h1 = h0;
-    i2 = i1;
-    i1 = i0;
-  }
-  const s1 = [a1, b1, d1, e1, f1, g1, h1, i1];
-  const s2 = [a2, b2, d2, e2, f2, g2, h2, i2];
-  for (let q = 0; q < 8; q++) {
-    const cw = Math.cos(w[q]!);
-    out[2 * q] = 2 * cw * s1[q]! - s2[q]! - cw * s1[q]!;
-    out[2 * q + 1] = Math.sin(w[q]!) * s1[q]!;
+function goertzelTable(out: Float64Array, ks: number[], n: number): void {
+  for (let i = 0; i < ks.length; i++) {
+    const omega = (2 * Math.PI * ks[i]!) / n;
+    out[3 * i] = 2 * Math.cos(omega);
+    out[3 * i + 1] = Math.cos(omega);
+    out[3 * i + 2] = Math.sin(omega);
   }
 }

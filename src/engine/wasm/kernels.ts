@@ -81,6 +81,30 @@ export interface KernelExports {
     peak: number,
     out: number,
   ): number;
+  goertzelRows(
+    values: number,
+    w: number,
+    h: number,
+    mean: number,
+    inv: number,
+    nj: number,
+    coef: number,
+    gRe: number,
+    gIm: number,
+    row: number,
+  ): void;
+  goertzelCols(
+    gRe: number,
+    gIm: number,
+    h: number,
+    nj: number,
+    nRows: number,
+    coef: number,
+    fRe: number,
+    fIm: number,
+    colRe: number,
+    colIm: number,
+  ): void;
 }
 
 /** After a call that needed more than this, the instance is dropped so that its memory is freed. */

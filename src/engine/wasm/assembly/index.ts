@@ -8,3 +8,4 @@ export { labelPeaks, neckSaddles, relabelRoots } from './merge';
 export { distanceLevels, foregroundSums, localMaxima, windowMaxima } from './foreground';
 export { sqrtHistogram, valueRangeF32 } from './histogram';
 export { componentPeaks } from './components';
+export { goertzelCols, goertzelRows } from './spectrum';
