@@ -20,48 +20,6 @@ export function gaussianKernel(sigma: number, truncate = 4): Float32Array {
   return k;
 }
 
-/** Convolve each row of `src` with `k` (nearest border) into `dst`. `line` is scratch of length w + 2r. */
-function blurRows(src: Float32Array, dst: Float32Array, w: number, h: number, k: Float32Array, line: Float32Array): void {
-  const r = (k.length - 1) >> 1;
-  const kl = k.length;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    const first = src[row]!;
-    const last = src[row + w - 1]!;
-    for (let i = 0; i < r; i++) {
-      line[i] = first;
-      line[r + w + i] = last;
-    }
-    line.set(src.subarray(row, row + w), r);
-    for (let x = 0; x < w; x++) {
-      let acc = 0;
-      for (let j = 0; j < kl; j++) acc += k[j]! * line[x + j]!;
-      dst[row + x] = acc;
-    }
-  }
-}
-
-/** Convolve each column of `src` with `k` (nearest border) into `dst`; each output row reads 2r+1 whole input rows. */
-function blurCols(src: Float32Array, dst: Float32Array, w: number, h: number, k: Float32Array): void {
-  const r = (k.length - 1) >> 1;
-  const kl = k.length;
-  const rowOff = new Int32Array(kl);
-  for (let y = 0; y < h; y++) {
-    for (let j = 0; j < kl; j++) {
-      let yy = y + j - r;
-      if (yy < 0) yy = 0;
-      else if (yy >= h) yy = h - 1;
-      rowOff[j] = yy * w;
-    }
-    const out = y * w;
-    for (let x = 0; x < w; x++) {
-      let acc = 0;
-      for (let j = 0; j < kl; j++) acc += k[j]! * src[rowOff[j]! + x]!;
-      dst[out + x] = acc;
-    }
-  }
-}
-
 /** A Float32 copy of any typed pixel array (one monomorphic pass, so the filters stay fast). */
 export function toFloat32(src: ArrayLike<number>, n: number): Float32Array {
   if (src instanceof Float32Array) return src;
@@ -77,16 +35,24 @@ export function toFloat32(src: ArrayLike<number>, n: number): Float32Array {
  */
 export function gaussianF32(src: ArrayLike<number>, w: number, h: number, sigma: number, out?: Float32Array, truncate = 4): Float32Array {
   const dst = out ?? new Float32Array(w * h);
-  const f = toFloat32(src, w * h);
   if (!(sigma > 0)) {
-    dst.set(f.subarray(0, w * h));
+    dst.set(toFloat32(src, w * h).subarray(0, w * h));
     return dst;
   }
   const k = gaussianKernel(sigma, truncate);
-  const r = (k.length - 1) >> 1;
-  const tmp = new Float32Array(w * h);
-  blurRows(f, tmp, w, h, k, new Float32Array(w + 2 * r));
-  blurCols(tmp, dst, w, h, k);
+  const n = w * h;
+  const kl = k.length;
+  // rows, then columns: WebAssembly kernels (src/engine/wasm/assembly/gaussian.ts)
+  const { k: kern, at } = withScratch(4 * n, 4 * n, 4 * n, 4 * kl, 4 * (w + kl), 4 * kl);
+  const [pSrc, pTmp, pDst, pK, pLine, pRowOff] = at as [number, number, number, number, number, number];
+  const into = new Float32Array(kern.memory.buffer, pSrc, n);
+  if (src instanceof Uint16Array || src instanceof Uint8Array || src instanceof Float32Array) into.set(src.subarray(0, n));
+  else into.set(toFloat32(src, n).subarray(0, n));
+  new Float32Array(kern.memory.buffer, pK, kl).set(k);
+  kern.blurRows(pSrc, pTmp, w, h, pK, kl, pLine);
+  kern.blurCols(pTmp, pDst, w, h, pK, kl, pRowOff);
+  dst.set(new Float32Array(kern.memory.buffer, pDst, n));
+  doneWithScratch();
   return dst;
 }
 

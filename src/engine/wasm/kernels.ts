@@ -105,6 +105,8 @@ export interface KernelExports {
     colRe: number,
     colIm: number,
   ): void;
+  blurRows(src: number, dst: number, w: number, h: number, k: number, kl: number, line: number): void;
+  blurCols(src: number, dst: number, w: number, h: number, k: number, kl: number, rowOff: number): void;
 }
 
 /** After a call that needed more than this, the instance is dropped so that its memory is freed. */

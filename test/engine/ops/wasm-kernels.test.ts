@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { cappedDistances, squaredDistanceTransform } from '../../../src/engine/ops/distance.js';
 import { fillHoles } from '../../../src/engine/ops/fill-holes.js';
-import { binomialSmooth } from '../../../src/engine/ops/gaussian.js';
+import { binomialSmooth, gaussianF32, gaussianKernel } from '../../../src/engine/ops/gaussian.js';
 import { filterBySize } from '../../../src/engine/ops/size-filter.js';
 import type { Labels, Mask } from '../../../src/engine/types.js';
 
@@ -165,5 +165,47 @@ describe('fillHoles and filterBySize (WebAssembly)', () => {
     expect(r.labels.count).toBe(2);
     // a stale count below the largest label is not trusted
     expect(filterBySize({ ...labels, count: 2 }, {}).labels.count).toBe(4);
+  });
+});
+
+/** Rows then columns, each output the float64 sum over the taps in order, stored as float32. */
+function referenceGaussian(src: ArrayLike<number>, w: number, h: number, sigma: number): Float32Array {
+  const k = gaussianKernel(sigma);
+  const r = (k.length - 1) >> 1;
+  const clamp = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
+  const tmp = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let j = 0; j < k.length; j++) acc += k[j]! * Math.fround(src[y * w + clamp(x + j - r, w)]!);
+      tmp[y * w + x] = acc;
+    }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let j = 0; j < k.length; j++) acc += k[j]! * tmp[clamp(y + j - r, h) * w + x]!;
+      out[y * w + x] = acc;
+    }
+  return out;
+}
+
+describe('gaussianF32 (WebAssembly)', () => {
+  it('equals the plain separable convolution bit for bit (odd and even sizes, several sigmas, 16-bit and float input)', () => {
+    const rnd = lcg(5);
+    for (const [w, h] of [
+      [1, 1],
+      [2, 9],
+      [9, 2],
+      [17, 12],
+      [64, 33],
+    ] as const) {
+      const u16 = Uint16Array.from({ length: w * h }, () => Math.floor(rnd() * 4096));
+      const f32 = Float32Array.from({ length: w * h }, () => rnd() * 100 - 20);
+      for (const sigma of [0.5, 1.25, 3]) {
+        expect(gaussianF32(u16, w, h, sigma)).toEqual(referenceGaussian(u16, w, h, sigma));
+        expect(gaussianF32(f32, w, h, sigma)).toEqual(referenceGaussian(f32, w, h, sigma));
+      }
+    }
   });
 });

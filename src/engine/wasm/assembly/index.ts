@@ -9,3 +9,4 @@ export { distanceLevels, foregroundSums, localMaxima, windowMaxima } from './for
 export { sqrtHistogram, valueRangeF32 } from './histogram';
 export { componentPeaks } from './components';
 export { goertzelCols, goertzelRows } from './spectrum';
+export { blurCols, blurRows } from './gaussian';
