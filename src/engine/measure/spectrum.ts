@@ -70,18 +70,7 @@ export function powerLogLogSlope(values: PlaneData | Float32Array | Float64Array
   // frequencies per SIMD lane pair, with the cosines and sines computed here.
   const nr = rows.length;
   const { k, at } = withScratch(8 * n, 24 * nj, 8 * h * nj, 8 * h * nj, 8 * w, 24 * nr, 8 * nr * nj, 8 * nr * nj, 8 * h, 8 * h);
-  const [pValues, pCoefRow, pGRe, pGIm, pRow, pCoefCol, pFRe, pFIm, pColRe, pColIm] = at as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [pValues, pCoefRow, pGRe, pGIm, pRow, pCoefCol, pFRe, pFIm, pColRe, pColIm] = at;
   new Float64Array(k.memory.buffer, pValues, n).set(values.subarray(0, n));
   goertzelTable(
     new Float64Array(k.memory.buffer, pCoefRow, 3 * nj),

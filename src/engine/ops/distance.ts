@@ -22,7 +22,7 @@ function runEdt(mask: Mask, extraBytes: number) {
   const n = w * h;
   const wide = w + h > INT32_SIDES;
   const { k, at } = withScratch(n, 4 * n, (wide ? 8 : 4) * n, 8 * (w + 2), 4 * (w + 2), 8 * (w + 3), extraBytes);
-  const [pMask, pG, pD2, pF, pV, pZ, pExtra] = at as [number, number, number, number, number, number, number];
+  const [pMask, pG, pD2, pF, pV, pZ, pExtra] = at;
   new Uint8Array(k.memory.buffer, pMask, n).set(mask.data.subarray(0, n));
   (wide ? k.edtF64 : k.edtI32)(pMask, pG, pD2, pF, pV, pZ, w, h);
   return { k, pD2, pExtra, wide, n, far: (w + h) * (w + h) };

@@ -14,7 +14,7 @@ export function fillHoles(mask: Mask): Mask {
   const { width: w, height: h } = mask;
   const n = w * h;
   const { k, at } = withScratch(n, n, fillHolesStackBytes(w, h));
-  const [pMask, pOut, pStack] = at as [number, number, number];
+  const [pMask, pOut, pStack] = at;
   new Uint8Array(k.memory.buffer, pMask, n).set(mask.data.subarray(0, n));
   k.fillHoles(pMask, pOut, pStack, w, h);
   const data = new Uint8Array(k.memory.buffer, pOut, n).slice();

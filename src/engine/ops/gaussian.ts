@@ -4,7 +4,7 @@
  * the kernel has radius round(4 sigma) and is normalised to sum 1.
  */
 import type { Plane } from '../types.js';
-import { doneWithScratch, type KernelExports, withScratch } from '../wasm/kernels.js';
+import { doneWithScratch, withScratch } from '../wasm/kernels.js';
 
 /** Normalised 1D Gaussian kernel of radius round(truncate * sigma). */
 export function gaussianKernel(sigma: number, truncate = 4): Float32Array {
@@ -44,7 +44,7 @@ export function gaussianF32(src: ArrayLike<number>, w: number, h: number, sigma:
   const kl = k.length;
   // rows, then columns: WebAssembly kernels (src/engine/wasm/assembly/gaussian.ts)
   const { k: kern, at } = withScratch(4 * n, 4 * n, 4 * n, 4 * kl, 4 * (w + kl), 4 * kl);
-  const [pSrc, pTmp, pDst, pK, pLine, pRowOff] = at as [number, number, number, number, number, number];
+  const [pSrc, pTmp, pDst, pK, pLine, pRowOff] = at;
   const into = new Float32Array(kern.memory.buffer, pSrc, n);
   if (src instanceof Uint16Array || src instanceof Uint8Array || src instanceof Float32Array) into.set(src.subarray(0, n));
   else into.set(toFloat32(src, n).subarray(0, n));
@@ -70,24 +70,15 @@ export function gaussian(plane: Plane, sigma: number): Plane {
  */
 export function binomialSmooth(src: ArrayLike<number>, w: number, h: number): Float32Array {
   const n = w * h;
-  let k: KernelExports;
-  let pOut: number;
-  if (src instanceof Uint16Array || src instanceof Uint8Array) {
-    const s = withScratch(2 * n, 4 * n, 4 * n);
-    k = s.k;
-    const [pSrc, pTmp, pDst] = s.at as [number, number, number];
-    new Uint16Array(k.memory.buffer, pSrc, n).set(src.subarray(0, n));
-    k.binomialU16(pSrc, pTmp, pDst, w, h);
-    pOut = pDst;
-  } else {
-    const f = toFloat32(src, n);
-    const s = withScratch(4 * n, 4 * n, 4 * n);
-    k = s.k;
-    const [pSrc, pTmp, pDst] = s.at as [number, number, number];
-    new Float32Array(k.memory.buffer, pSrc, n).set(f.subarray(0, n));
-    k.binomialF32(pSrc, pTmp, pDst, w, h);
-    pOut = pDst;
-  }
+  const integer = src instanceof Uint16Array || src instanceof Uint8Array;
+  const input = integer ? undefined : toFloat32(src, n);
+  const {
+    k,
+    at: [pSrc, pTmp, pOut],
+  } = withScratch(integer ? 2 * n : 4 * n, 4 * n, 4 * n);
+  if (input) new Float32Array(k.memory.buffer, pSrc, n).set(input.subarray(0, n));
+  else new Uint16Array(k.memory.buffer, pSrc, n).set((src as Uint16Array | Uint8Array).subarray(0, n));
+  (integer ? k.binomialU16 : k.binomialF32)(pSrc, pTmp, pOut, w, h);
   const out = new Float32Array(k.memory.buffer, pOut, n).slice();
   doneWithScratch();
   return out;

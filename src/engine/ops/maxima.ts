@@ -34,7 +34,7 @@ export function findMaxima(values: Float32Array, width: number, height: number, 
   // 3x3 maxima first (necessary for a window maximum), then the full window test on those few;
   // both are WebAssembly kernels (src/engine/wasm/assembly/foreground.ts)
   const { k, at } = withScratch(4 * n, m ? n : 0, 4 * n, 4 * n);
-  const [pValues, pMask, pLocal, pCand] = at as [number, number, number, number];
+  const [pValues, pMask, pLocal, pCand] = at;
   new Float32Array(k.memory.buffer, pValues, n).set(values.subarray(0, n));
   if (m) new Uint8Array(k.memory.buffer, pMask, n).set(m.subarray(0, n));
   const nLocal = k.localMaxima(pValues, width, height, thr, m ? pMask : 0, pLocal);

@@ -18,10 +18,10 @@ export function filterBySize(labels: Labels, o: SizeFilterOptions): { labels: La
   const n = d.length;
   // the two pixel passes (areas, relabelling) run as WebAssembly kernels (flood.ts)
   const { k, at } = withScratch(4 * n, 4 * n);
-  const [pLabels, pOut] = at as [number, number];
+  const [pLabels, pOut] = at;
   new Int32Array(k.memory.buffer, pLabels, n).set(d);
   const max = k.maxLabel(pLabels, n, labels.count);
-  const [pAreas, pMap] = moreScratch(4 * (max + 1), 4 * (max + 1)) as [number, number];
+  const [pAreas, pMap] = moreScratch(4 * (max + 1), 4 * (max + 1));
   k.labelAreas(pLabels, n, pAreas, max);
   const areas = new Int32Array(k.memory.buffer, pAreas, max + 1);
   const minA = o.minArea ?? 0;

@@ -180,7 +180,7 @@ function floodLevels(
   const n = w * h;
   // a WebAssembly kernel (src/engine/wasm/assembly/flood.ts): the queue lives in its memory
   const { k, at } = withScratch(4 * n, 4 * n, mask ? n : 0, 4 * n, 4 * nLevels, 4 * nLevels, 4 * n);
-  const [pLevels, pMarkers, pMask, pOut, pHead, pTail, pNext] = at as [number, number, number, number, number, number, number];
+  const [pLevels, pMarkers, pMask, pOut, pHead, pTail, pNext] = at;
   new Int32Array(k.memory.buffer, pMarkers, n).set(markers.data.subarray(0, n));
   if (mask) new Uint8Array(k.memory.buffer, pMask, n).set(mask.data.subarray(0, n));
   setLevels(k, pLevels, pMask);

@@ -36,7 +36,7 @@ export function componentPeaks(mask: Mask, dist: Float32Array): Float32Array {
   const maxRuns = Math.ceil(w / 2) * h;
   // a WebAssembly kernel (src/engine/wasm/assembly/components.ts)
   const { k, at } = withScratch(n, 4 * n, 4 * maxRuns, 4 * maxRuns, 4 * maxRuns, 4 * maxRuns, 4 * maxRuns);
-  const [pMask, pDist, pStart, pEnd, pParent, pPeak, pOut] = at as [number, number, number, number, number, number, number];
+  const [pMask, pDist, pStart, pEnd, pParent, pPeak, pOut] = at;
   new Uint8Array(k.memory.buffer, pMask, n).set(mask.data.subarray(0, n));
   new Float32Array(k.memory.buffer, pDist, n).set(dist.subarray(0, n));
   const c = k.componentPeaks(pMask, pDist, w, h, pStart, pEnd, pParent, pPeak, pOut);

@@ -20,7 +20,7 @@ export function mergeByNeck(labels: Labels, dist: Float32Array, ratio: number): 
   // collected by a WebAssembly kernel (src/engine/wasm/assembly/merge.ts) in an open-addressing
   // table keyed a * (nl + 1) + b, a < b
   const { k, at } = withScratch(4 * n, 4 * n);
-  const [pLabels, pDist] = at as [number, number];
+  const [pLabels, pDist] = at;
   new Int32Array(k.memory.buffer, pLabels, n).set(data.subarray(0, n));
   new Float32Array(k.memory.buffer, pDist, n).set(dist.subarray(0, n));
   const nl = k.maxLabel(pLabels, n, labels.count);
@@ -31,14 +31,7 @@ export function mergeByNeck(labels: Labels, dist: Float32Array, ratio: number): 
     cap *= 2;
     bits++;
   }
-  const [pPeak, pKeys, pVals, pRoot, pMap, pOut] = moreScratch(4 * stride, 8 * cap, 4 * cap, 4 * stride, 4 * stride, 4 * n) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [pPeak, pKeys, pVals, pRoot, pMap, pOut] = moreScratch(4 * stride, 8 * cap, 4 * cap, 4 * stride, 4 * stride, 4 * n);
   k.labelPeaks(pLabels, pDist, n, pPeak, nl);
   const used = k.neckSaddles(pLabels, pDist, w, h, stride, pKeys, pVals, bits);
   const peak = new Float32Array(k.memory.buffer, pPeak, stride);

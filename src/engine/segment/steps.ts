@@ -24,14 +24,15 @@ export function foregroundAndContrast(values: Float32Array, t: number, fill: boo
   const height = n / width;
   // WebAssembly kernels (src/engine/wasm/assembly): the mask and sums, then the holes, in one go
   const { k, at } = withScratch(4 * n, n, fill ? n : 0, fill ? fillHolesStackBytes(width, height) : 0, 40);
-  const [pValues, pMask, pFilled, pStack, pSums] = at as [number, number, number, number, number];
+  const [pValues, pMask, pFilled, pStack, pSums] = at;
   new Float32Array(k.memory.buffer, pValues, n).set(values);
   k.foregroundSums(pValues, n, t, pMask, pSums);
   if (fill) k.fillHoles(pMask, pFilled, pStack, width, height);
   const data = new Uint8Array(k.memory.buffer, fill ? pFilled : pMask, n).slice();
-  const [nf, sf, nb, sb, ssb] = new Float64Array(k.memory.buffer, pSums, 5) as unknown as [number, number, number, number, number];
+  const sums = new Float64Array(k.memory.buffer, pSums, 5); // foreground count, sum; background count, sum, sum of squares
+  const contrast = contrastOf(sums[2]!, sums[3]!, sums[4]!, sums[0]!, sums[1]!);
   doneWithScratch();
-  return { mask: { width, height, data }, contrast: contrastOf(nb, sb, ssb, nf, sf) };
+  return { mask: { width, height, data }, contrast };
 }
 
 function contrastOf(nb: number, sb: number, ssb: number, nf: number, sf: number): number {

@@ -128,11 +128,14 @@ function load(): KernelExports {
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort } }).exports as unknown as KernelExports;
 }
 
+/** One address per requested block (a tuple as long as the list of sizes). */
+export type Addresses<T extends readonly number[]> = { -readonly [K in keyof T]: number };
+
 /**
  * The kernels with fresh scratch blocks of the given byte sizes (16-byte aligned addresses).
  * Views on `memory.buffer` made before this call are invalid after it (the memory may grow).
  */
-export function withScratch(...bytes: number[]): { k: KernelExports; at: number[] } {
+export function withScratch<const T extends readonly number[]>(...bytes: T): { k: KernelExports; at: Addresses<T> } {
   instance ??= load();
   instance.release();
   return { k: instance, at: moreScratch(...bytes) };
@@ -142,10 +145,10 @@ export function withScratch(...bytes: number[]): { k: KernelExports; at: number[
  * More scratch blocks for the current `withScratch` call, once sizes depend on a kernel's answer
  * (e.g. the number of labels). Invalidates views on `memory.buffer` like `withScratch`.
  */
-export function moreScratch(...bytes: number[]): number[] {
+export function moreScratch<const T extends readonly number[]>(...bytes: T): Addresses<T> {
   const k = instance;
   if (!k) throw new BugError('moreScratch before withScratch');
-  return bytes.map((b) => {
+  return bytes.map((b: number) => {
     const p = k.scratch(b);
     if (p === 0) {
       instance = undefined;
@@ -156,7 +159,7 @@ export function moreScratch(...bytes: number[]): number[] {
       );
     }
     return p;
-  });
+  }) as unknown as Addresses<T>;
 }
 
 /** Call when the results of a `withScratch` call have been copied out: frees a very large memory. */

@@ -42,11 +42,13 @@ export function otsuSqrtThreshold(values: PlaneData | Float32Array, o: OtsuSqrtO
   // the two pixel passes are WebAssembly kernels (src/engine/wasm/assembly/histogram.ts); every
   // PlaneData type converts to float32 exactly
   const { k, at } = withScratch(4 * n, mask ? n : 0, 16, 8 * nbins);
-  const [pValues, pMask, pRange, pCounts] = at as [number, number, number, number];
+  const [pValues, pMask, pRange, pCounts] = at;
   new Float32Array(k.memory.buffer, pValues, n).set(values);
   if (mask) new Uint8Array(k.memory.buffer, pMask, n).set(mask.subarray(0, n));
   k.valueRangeF32(pValues, mask ? pMask : 0, n, pRange);
-  const [lo, hi] = new Float64Array(k.memory.buffer, pRange, 2) as unknown as [number, number];
+  const range = new Float64Array(k.memory.buffer, pRange, 2);
+  const lo = range[0]!;
+  const hi = range[1]!;
   const slo = Math.sqrt(Math.max(0, lo));
   const shi = Math.sqrt(Math.max(0, hi));
   if (!(hi >= lo) || !(shi > slo)) {
