@@ -8,6 +8,12 @@
   return base + ((<usize>y * <usize>w) << 2);
 }
 
+/** Address of row y + d (clamped to [0, h)) of a w-wide 4-byte array at `base`. */
+@inline function rowNear(base: usize, y: i32, d: i32, w: i32, h: i32): usize {
+  const v = y + d;
+  return rowAt(base, v < 0 ? 0 : v >= h ? h - 1 : v, w);
+}
+
 /** Index of column x + d clamped to the row [0, w). */
 @inline function clampX(x: i32, d: i32, w: i32): i32 {
   const v = x + d;
@@ -58,10 +64,10 @@ export function binomialU16(src: usize, tmp: usize, out: usize, w: i32, h: i32):
   const inv = f32x4.splat(<f32>1 / <f32>256);
   for (let y = 0; y < h; y++) {
     const r0 = rowAt(tmp, y, w);
-    const rm2 = rowAt(tmp, y >= 2 ? y - 2 : 0, w);
-    const rm1 = rowAt(tmp, y >= 1 ? y - 1 : 0, w);
-    const rp1 = rowAt(tmp, y + 1 < h ? y + 1 : h - 1, w);
-    const rp2 = rowAt(tmp, y + 2 < h ? y + 2 : h - 1, w);
+    const rm2 = rowNear(tmp, y, -2, w, h);
+    const rm1 = rowNear(tmp, y, -1, w, h);
+    const rp1 = rowNear(tmp, y, 1, w, h);
+    const rp2 = rowNear(tmp, y, 2, w, h);
     const ro = out + ((<usize>y * <usize>w) << 2);
     let x = 0;
     for (; x + 4 <= w; x += 4) {
@@ -105,10 +111,10 @@ export function binomialF32(src: usize, tmp: usize, out: usize, w: i32, h: i32):
   }
   for (let y = 0; y < h; y++) {
     const r0 = rowAt(tmp, y, w);
-    const rm2 = rowAt(tmp, y >= 2 ? y - 2 : 0, w);
-    const rm1 = rowAt(tmp, y >= 1 ? y - 1 : 0, w);
-    const rp1 = rowAt(tmp, y + 1 < h ? y + 1 : h - 1, w);
-    const rp2 = rowAt(tmp, y + 2 < h ? y + 2 : h - 1, w);
+    const rm2 = rowNear(tmp, y, -2, w, h);
+    const rm1 = rowNear(tmp, y, -1, w, h);
+    const rp1 = rowNear(tmp, y, 1, w, h);
+    const rp2 = rowNear(tmp, y, 2, w, h);
     const ro = out + ((<usize>y * <usize>w) << 2);
     for (let x = 0; x < w; x++) {
       const o = <usize>x << 2;
