@@ -133,7 +133,9 @@ export type Addresses<T extends readonly number[]> = { -readonly [K in keyof T]:
 
 /**
  * The kernels with fresh scratch blocks of the given byte sizes (16-byte aligned addresses).
- * Views on `memory.buffer` made before this call are invalid after it (the memory may grow).
+ * Views on `memory.buffer` made before this call are invalid after it (the memory may grow), and
+ * the blocks of the previous call are reused: copy results out before calling another wrapper
+ * that uses the kernels.
  */
 export function withScratch<const T extends readonly number[]>(...bytes: T): { k: KernelExports; at: Addresses<T> } {
   instance ??= load();

@@ -7,8 +7,9 @@
  * f64 for images whose squared distances could overflow 32 bits).
  */
 function edt<T>(mask: usize, g: usize, d2: usize, f: usize, v: usize, z: usize, w: i32, h: i32): void {
-  const big = w + h;
+  const big = w + h; // larger than any real vertical distance
   const sw = <usize>w;
+  // phase 1: vertical distance to the nearest background pixel in the same column (down, then up)
   for (let x: usize = 0; x < sw; x++) store<i32>(g + (x << 2), load<u8>(mask + x) === 0 ? 0 : big);
   for (let y = 1; y < h; y++) {
     const row = <usize>y * sw;
@@ -29,6 +30,9 @@ function edt<T>(mask: usize, g: usize, d2: usize, f: usize, v: usize, z: usize, 
       if (down < load<i32>(g + (i << 2))) store<i32>(g + (i << 2), down);
     }
   }
+  // phase 2: per row, lower envelope of parabolas f(q) = g(q)^2. For a foreground run [a, b]
+  // the background pixels a-1 and b+1 are nearer than any column beyond them, so the envelope
+  // over [a-1, b+1] alone is exact for the run: the work is proportional to the foreground.
   for (let y = 0; y < h; y++) {
     const row = <usize>y * sw;
     // background: 0
