@@ -5,10 +5,18 @@
  * (2 cores): 1 worker 25.8-27.1 s instead of 28.0-29.1 s, 2 workers 13.3-14.7 s instead of
  * 15.3-17.5 s. The flag can only be given at start-up (setting it later crashes V8), hence the
  * second process. SCOPEPILOT_V8_DEFAULTS=1 turns this off.
+ *
+ * The same start also caps the main thread's young generation at 2 MB semi-spaces
+ * (--max-semi-space-size=2; the worker threads set their own limit). The main thread only hands
+ * out jobs until the end of the run, where the methods record and the report churn through short-
+ * lived strings: with V8's default (up to 16 MB semi-spaces) that garbage raised the peak memory of
+ * a 2,000-image-set run from about 195 to 225 MB, which the report alone (2,000 sets) took from
+ * 172 to 143 MB with the cap, in the same time (1.07 vs 1.11 s).
  */
 import { spawn } from 'node:child_process';
 
 const FLAG = '--single-threaded-gc';
+const SEMI_SPACE = '--max-semi-space-size=2';
 
 /** True when this process should hand the command over to a child started with FLAG. */
 export function wantsGcRestart(command: string): boolean {
@@ -22,7 +30,7 @@ export function wantsGcRestart(command: string): boolean {
  * process is killed outright, the child notices the closed channel and stops too.
  */
 export function restartWithGcFlag(): Promise<number> {
-  const child = spawn(process.execPath, [FLAG, ...process.execArgv, ...process.argv.slice(1)], {
+  const child = spawn(process.execPath, [FLAG, SEMI_SPACE, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, SCOPEPILOT_PARENT_WATCH: '1' },
   });

@@ -64,6 +64,7 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     // the CLI runs the command in a second process with V8's GC on the JavaScript threads only
     const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
     expect(run.nodeFlags).toContain('--single-threaded-gc');
+    expect(run.nodeFlags).toContain('--max-semi-space-size=2');
     // where the wall time went: the phases add up to the run's wall time (within rounding)
     const { setup, imageSets, tables } = run.phaseMs;
     expect(imageSets).toBeGreaterThan(0);
