@@ -109,6 +109,9 @@ export interface KernelExports {
   blurCols(src: number, dst: number, w: number, h: number, k: number, kl: number, rowOff: number): void;
 }
 
+/** The kernels' memory is 32-bit: no block can reach 4 GiB. */
+const MAX_BYTES = 2 ** 32 - 2 ** 16;
+
 /** After a call that needed more than this, the instance is dropped so that its memory is freed. */
 const KEEP_BYTES = 256 * 1024 * 1024;
 
@@ -151,13 +154,13 @@ export function moreScratch<const T extends readonly number[]>(...bytes: T): Add
   const k = instance;
   if (!k) throw new BugError('moreScratch before withScratch');
   return bytes.map((b: number) => {
-    const p = k.scratch(b);
+    const p = b >= 0 && b < MAX_BYTES ? k.scratch(b) : 0;
     if (p === 0) {
       instance = undefined;
       const total = bytes.reduce((s, x) => s + x, 0);
       throw new UserError(
-        `the image is too large for ScopePilot's pixel kernels (a step needs ${(total / 2 ** 30).toFixed(1)} GiB more of a 4 GiB limit)`,
-        'split it into tiles, or bin it 2x2 first',
+        `the image is too large to analyse in memory (one step needs ${(total / 2 ** 30).toFixed(1)} GiB; the limit is 4 GiB)`,
+        'split it into tiles, or bin it 2x2 first (Fiji: Image > Transform > Bin)',
       );
     }
     return p;

@@ -7,6 +7,7 @@ import { fillHoles } from '../../../src/engine/ops/fill-holes.js';
 import { binomialSmooth, gaussianF32, gaussianKernel } from '../../../src/engine/ops/gaussian.js';
 import { filterBySize } from '../../../src/engine/ops/size-filter.js';
 import type { Labels, Mask } from '../../../src/engine/types.js';
+import { withScratch } from '../../../src/engine/wasm/kernels.js';
 
 const K = [1, 4, 6, 4, 1];
 
@@ -207,5 +208,14 @@ describe('gaussianF32 (WebAssembly)', () => {
         expect(gaussianF32(f32, w, h, sigma)).toEqual(referenceGaussian(f32, w, h, sigma));
       }
     }
+  });
+});
+
+describe('kernel memory', () => {
+  it('refuses a step past the 4 GiB of the 32-bit memory with a message saying what to do (no wrap-around)', () => {
+    expect(() => withScratch(2 ** 32)).toThrow(/too large to analyse in memory.*limit is 4 GiB/);
+    expect(() => withScratch(2 ** 31, 2 ** 31)).toThrow(/one step needs 4.0 GiB/);
+    // the kernels still work afterwards (a fresh instance)
+    expect(binomialSmooth(new Uint16Array([4, 4, 4, 4]), 2, 2)).toEqual(new Float32Array([4, 4, 4, 4]));
   });
 });

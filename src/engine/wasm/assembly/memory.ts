@@ -8,6 +8,7 @@ const base: usize = top;
 /** Reserve `bytes` of scratch and return its address; 0 when the memory cannot grow that far. */
 export function scratch(bytes: usize): usize {
   const at = top;
+  if (bytes > <usize>0xffff0000 - at) return 0; // past the 4 GiB of a 32-bit memory (no wrap-around)
   const end = (at + bytes + 15) & ~15;
   const have = (<usize>memory.size()) << 16;
   if (end > have) {
