@@ -1,13 +1,14 @@
 /**
- * The WebAssembly kernels: the hottest pixel loops of object finding (smoothing, the distance
- * transform, watershed, hole filling, size filter), written in AssemblyScript (src/engine/wasm/assembly) and compiled by `npm run build`
- * to kernels.wasm beside this file.
+ * The WebAssembly kernels: the hottest pixel loops (smoothing and the Gaussian, the distance
+ * transform, watershed, hole filling, seeds, the neck test, the Otsu-sqrt histogram, the size
+ * filter and the blur metric's Fourier sums), written in AssemblyScript
+ * (src/engine/wasm/assembly) and compiled by `npm run build` to kernels.wasm beside this file.
  *
- * Why not plain JavaScript: the same loops in JavaScript ran 2.5x slower once optimised (no SIMD,
- * float32 loads widened to float64, bounds checks) and 3x slower on the first images of every
- * worker, which run before V8 has optimised them and are re-optimised several times; WebAssembly
- * runs at full speed after a 1 ms compile. Each call copies its input into the module's memory and
- * its result out, so callers get ordinary typed arrays and never see the module.
+ * Why not plain JavaScript: the binomial smoothing in JavaScript ran 2.5x slower once optimised
+ * (no SIMD, float32 loads widened to float64, bounds checks) and 3x slower on the first images of
+ * every worker, which run before V8 has optimised them and are re-optimised several times;
+ * WebAssembly runs at full speed after a 1 ms compile. Each call copies its input into the
+ * module's memory and its result out, so callers get ordinary typed arrays and never see the module.
  */
 import { readFileSync } from 'node:fs';
 import { BugError, UserError } from '../errors.js';
