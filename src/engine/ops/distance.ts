@@ -55,28 +55,11 @@ export interface Distances {
  */
 export function cappedDistances(mask: Mask): Distances {
   const { k, pD2, pExtra, wide, n, far } = runEdt(mask, 4 * mask.width * mask.height);
-  if (!wide) {
-    const maxD2 = k.distancesI32(pD2, pExtra, n, far);
-    const d2 = new Int32Array(k.memory.buffer, pD2, n).slice();
-    const dist = new Float32Array(k.memory.buffer, pExtra, n).slice();
-    doneWithScratch();
-    return { d2, dist, maxD2 };
-  }
-  // images wider + higher than 30,000 px: the same, on float64 squares
-  const d2 = new Float64Array(k.memory.buffer, pD2, n).slice();
+  // squares beyond 32 bits (width + height > 30,000 px) stay float64
+  const maxD2 = (wide ? k.distancesF64 : k.distancesI32)(pD2, pExtra, n, far);
+  const d2 = wide ? new Float64Array(k.memory.buffer, pD2, n).slice() : new Int32Array(k.memory.buffer, pD2, n).slice();
+  const dist = new Float32Array(k.memory.buffer, pExtra, n).slice();
   doneWithScratch();
-  const dist = new Float32Array(n);
-  let maxD2 = 0;
-  for (let i = 0; i < n; i++) {
-    let s = d2[i]!;
-    if (s === 0) continue;
-    if (s > far) {
-      s = far;
-      d2[i] = far;
-    }
-    if (s > maxD2) maxD2 = s;
-    dist[i] = Math.sqrt(s);
-  }
   return { d2, dist, maxD2 };
 }
 

@@ -8,7 +8,7 @@
  * @see F. Meyer, "Topographic distance and watershed lines", Signal Process. 38:113-125 (1994).
  */
 import type { Labels, Mask } from '../types.js';
-import { doneWithScratch, type KernelExports, withScratch } from '../wasm/kernels.js';
+import { doneWithScratch, type KernelExports, moreScratch, withScratch } from '../wasm/kernels.js';
 
 /** Binary min-heap on (value, age) over pixel indices, in typed arrays. */
 class PixelHeap {
@@ -161,11 +161,18 @@ export function watershedLevels(levels: Int32Array, nLevels: number, markers: La
  * `watershedLevels` on the distance transform: flooding from the object centres outwards, the
  * levels being maxD2 - d2 (which ranks -distance exactly) inside the mask.
  */
-export function watershedOnSquares(d2: Int32Array, maxD2: number, markers: Labels, mask: Mask): Labels {
+export function watershedOnSquares(d2: Int32Array | Float64Array, maxD2: number, markers: Labels, mask: Mask): Labels {
   const n = markers.width * markers.height;
   return floodLevels(maxD2 + 1, markers, mask, (k, pLevels, pMask) => {
-    new Int32Array(k.memory.buffer, pLevels, n).set(d2.subarray(0, n));
-    k.distanceLevels(pMask, pLevels, maxD2, pLevels, n);
+    if (d2 instanceof Int32Array) {
+      // in place: the squares become the levels
+      new Int32Array(k.memory.buffer, pLevels, n).set(d2.subarray(0, n));
+      k.distanceLevelsI32(pMask, pLevels, maxD2, pLevels, n);
+    } else {
+      const [pD2] = moreScratch(8 * n);
+      new Float64Array(k.memory.buffer, pD2, n).set(d2.subarray(0, n));
+      k.distanceLevelsF64(pMask, pD2, maxD2, pLevels, n);
+    }
   });
 }
 

@@ -17,7 +17,6 @@ import type { Labels, Plane, QcVerdict } from '../types.js';
 import { estimateDiameter } from './diameter.js';
 import { mergeByNeck } from './merge.js';
 import {
-  distanceLevels,
   emptyFieldVerdict,
   emptyResult,
   foreground,
@@ -166,10 +165,7 @@ export function segmentNuclei(plane: Plane, opts?: Partial<SegmentOptions> | Rec
     const { d2, dist: dt, maxD2 } = dist!;
     const markers = findMaxima(dt, w, h, { minDistance, mask, threshold: 0 });
     lap('seeds');
-    labels =
-      d2 instanceof Int32Array
-        ? watershedOnSquares(d2, maxD2, markers, mask)
-        : watershedLevels(distanceLevels(mask, d2, maxD2), maxD2 + 1, markers, mask);
+    labels = watershedOnSquares(d2, maxD2, markers, mask);
     lap('watershed');
     if (o.neckRatio < 1) {
       const m = mergeByNeck(labels, dt, o.neckRatio);

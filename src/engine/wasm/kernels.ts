@@ -36,6 +36,7 @@ export interface KernelExports {
   edtI32(mask: number, g: number, d2: number, f: number, v: number, z: number, w: number, h: number): void;
   edtF64(mask: number, g: number, d2: number, f: number, v: number, z: number, w: number, h: number): void;
   distancesI32(d2: number, dist: number, n: number, far: number): number;
+  distancesF64(d2: number, dist: number, n: number, far: number): number;
   watershedLevels(
     levels: number,
     nLevels: number,
@@ -58,7 +59,8 @@ export interface KernelExports {
   foregroundSums(values: number, n: number, t: number, mask: number, sums: number): void;
   localMaxima(values: number, w: number, h: number, thr: number, mask: number, out: number): number;
   windowMaxima(values: number, w: number, h: number, r: number, cand: number, nc: number, out: number): number;
-  distanceLevels(mask: number, d2: number, maxD2: number, levels: number, n: number): void;
+  distanceLevelsI32(mask: number, d2: number, maxD2: number, levels: number, n: number): void;
+  distanceLevelsF64(mask: number, d2: number, maxD2: number, levels: number, n: number): void;
   valueRangeF32(values: number, mask: number, n: number, out: number): void;
   sqrtHistogram(
     values: number,

@@ -6,6 +6,7 @@ import { cappedDistances, squaredDistanceTransform } from '../../../src/engine/o
 import { fillHoles } from '../../../src/engine/ops/fill-holes.js';
 import { binomialSmooth, gaussianF32, gaussianKernel } from '../../../src/engine/ops/gaussian.js';
 import { filterBySize } from '../../../src/engine/ops/size-filter.js';
+import { watershedOnSquares } from '../../../src/engine/ops/watershed.js';
 import type { Labels, Mask } from '../../../src/engine/types.js';
 import { withScratch } from '../../../src/engine/wasm/kernels.js';
 
@@ -91,6 +92,19 @@ describe('distance transform (WebAssembly)', () => {
     const narrow = squaredDistanceTransform({ width: 10_001, height: 1, data: data.subarray(0, 10_001) });
     expect(narrow.d2).toBeInstanceOf(Int32Array);
     expect(Array.from(narrow.d2)).toEqual(Array.from(d2.subarray(0, 10_001)));
+    // capped distances and the distance watershed take the same float64 path
+    const wide = cappedDistances(mask);
+    expect(wide.d2).toBeInstanceOf(Float64Array);
+    expect(wide.maxD2).toBe(10_000 ** 2); // x = 20,000 is 10,000 px from the background at both ends
+    expect(wide.dist[20_000]).toBe(10_000);
+    const markers: Labels = { width: w, height: 1, data: new Int32Array(w), count: 2 };
+    markers.data[5] = 1;
+    markers.data[20_000] = 2;
+    const flooded = watershedOnSquares(wide.d2, wide.maxD2, markers, mask);
+    const asInt = watershedOnSquares(Int32Array.from(wide.d2), wide.maxD2, markers, mask);
+    expect(flooded.data).toEqual(asInt.data);
+    expect(flooded.data[15_000]).toBe(2);
+    expect(flooded.data[9]).toBe(0);
   });
 
   it('caps "no background anywhere" at (width + height)^2 and reports the largest square', () => {

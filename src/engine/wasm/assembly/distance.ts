@@ -91,24 +91,32 @@ export function edtF64(mask: usize, g: usize, d2: usize, f: usize, v: usize, z: 
 }
 
 /**
- * Distances from squared distances (i32 at `d2`, n pixels): squared values beyond `far` (no
+ * Distances from squared distances (T at `d2`, n pixels): squared values beyond `far` (no
  * background in reach) are capped to `far` in place; float32 distances go to `dist`. Returns the
  * largest (capped) squared distance.
  */
-export function distancesI32(d2: usize, dist: usize, n: i32, far: i32): i32 {
-  let maxD2 = 0;
+function distances<T>(d2: usize, dist: usize, n: i32, far: f64): f64 {
+  let maxD2: f64 = 0;
   for (let i: usize = 0; i < <usize>n; i++) {
-    let s = load<i32>(d2 + (i << 2));
+    let s = <f64>load<T>(d2 + (i << alignof<T>()));
     if (s === 0) {
       store<f32>(dist + (i << 2), 0);
       continue;
     }
     if (s > far) {
       s = far;
-      store<i32>(d2 + (i << 2), far);
+      store<T>(d2 + (i << alignof<T>()), <T>far);
     }
     if (s > maxD2) maxD2 = s;
-    store<f32>(dist + (i << 2), <f32>Math.sqrt(<f64>s));
+    store<f32>(dist + (i << 2), <f32>Math.sqrt(s));
   }
   return maxD2;
+}
+
+export function distancesI32(d2: usize, dist: usize, n: i32, far: f64): f64 {
+  return distances<i32>(d2, dist, n, far);
+}
+
+export function distancesF64(d2: usize, dist: usize, n: i32, far: f64): f64 {
+  return distances<f64>(d2, dist, n, far);
 }

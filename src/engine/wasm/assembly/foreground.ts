@@ -94,10 +94,18 @@ export function windowMaxima(v: usize, w: i32, h: i32, r: i32, cand: usize, nc: 
   return c;
 }
 
-/** levels[i] = maxD2 - d2[i] inside `mask` (u8), 0 outside (i32, n pixels): the distance watershed's flooding order. */
-export function distanceLevels(mask: usize, d2: usize, maxD2: i32, levels: usize, n: i32): void {
+/** levels[i] = maxD2 - d2[i] inside `mask` (u8), 0 outside (i32 levels, T squares, n pixels): the distance watershed's flooding order. */
+function distanceLevels<T>(mask: usize, d2: usize, maxD2: f64, levels: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
-    const p = <usize>i << 2;
-    store<i32>(levels + p, load<u8>(mask + <usize>i) !== 0 ? maxD2 - load<i32>(d2 + p) : 0);
+    const v = load<u8>(mask + <usize>i) !== 0 ? <i32>(maxD2 - <f64>load<T>(d2 + (<usize>i << alignof<T>()))) : 0;
+    store<i32>(levels + (<usize>i << 2), v);
   }
+}
+
+export function distanceLevelsI32(mask: usize, d2: usize, maxD2: f64, levels: usize, n: i32): void {
+  distanceLevels<i32>(mask, d2, maxD2, levels, n);
+}
+
+export function distanceLevelsF64(mask: usize, d2: usize, maxD2: f64, levels: usize, n: i32): void {
+  distanceLevels<f64>(mask, d2, maxD2, levels, n);
 }
