@@ -3,6 +3,11 @@
  * atomically after its label image and preview. Its presence (with the same recipe hash) means
  * "this image set is done"; the result tables are merged from checkpoints in image-number
  * order, so the tables do not depend on worker count, order, shards or interruptions.
+ *
+ * Version 2 stores the object table as CSV text (`objectsCsv`), formatted once here in the worker
+ * that measured it: the merge then copies lines instead of parsing and re-formatting every number
+ * twice (20,000 objects x 40 columns: about 0.3 s of a run's tail). Version 1 checkpoints (object
+ * rows as JSON numbers) are still read, as the same text.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -10,14 +15,26 @@ import { isAbsolute, join, relative } from 'node:path';
 import { writeFileAtomicSync } from '../io/atomic.js';
 import { writeLabelTiffSync } from '../io/labels-write.js';
 import type { ImageMeta, QcLevel, QcVerdict } from '../types.js';
+import { csvCell } from '../results/csv.js';
 import type { ImageSetResult, ObjectTable } from './process.js';
 import type { Recipe } from './recipe.js';
 
 export const CHECKPOINT_DIR = 'checkpoints';
 
+/**
+ * An object table as CSV lines: `columns` are the measurement columns (ObjectNumber left out),
+ * and each line ('\n'-terminated) is the ObjectNumber, then the values in `columns` order,
+ * formatted as in the result tables (shortest round-trip numbers; NaN and missing empty).
+ */
+export interface ObjectLines {
+  columns: string[];
+  count: number;
+  text: string;
+}
+
 /** The stored outcome of one image set. */
 export interface Checkpoint {
-  v: 1;
+  v: 1 | 2;
   recipeHash: string;
   /** 1-based position of the image set in the whole data set (CellProfiler ImageNumber). */
   imageNumber: number;
@@ -34,7 +51,10 @@ export interface Checkpoint {
   qc: { metrics: Record<string, Record<string, number>>; verdicts: QcVerdict[]; worst: QcLevel };
   image: Record<string, number | string>;
   segment?: ImageSetResult['segment'];
+  /** Version 1: the object table as numbers. */
   objects?: ObjectTable;
+  /** Version 2: the object table as CSV lines. */
+  objectsCsv?: ObjectLines;
   /** Output files relative to the output folder. */
   labels?: string;
   preview?: string;
@@ -82,6 +102,38 @@ export function safeNames(ids: readonly string[]): string[] {
   });
 }
 
+/** `table` as CSV lines (see ObjectLines): the ObjectNumber column first, or 1, 2, ... without one. */
+export function objectLines(table: ObjectTable): ObjectLines {
+  const on = table.columns.indexOf('ObjectNumber');
+  const pos: number[] = [];
+  const columns: string[] = [];
+  table.columns.forEach((k, i) => {
+    if (i !== on) {
+      pos.push(i);
+      columns.push(k);
+    }
+  });
+  let text = '';
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r]!;
+    let line = csvCell(on >= 0 ? (row[on] ?? null) : r + 1);
+    for (let j = 0; j < pos.length; j++) line += `,${csvCell(row[pos[j]!] ?? null)}`;
+    text += `${line}\n`;
+  }
+  return { columns, count: table.rows.length, text };
+}
+
+/** The object lines of a checkpoint of either version (none when it has no objects). */
+export function checkpointObjects(c: Checkpoint): ObjectLines | undefined {
+  if (c.objectsCsv) return c.objectsCsv;
+  return c.objects ? objectLines(c.objects) : undefined;
+}
+
+/** How many objects a checkpoint holds. */
+export function checkpointObjectCount(c: Checkpoint): number {
+  return c.objectsCsv?.count ?? c.objects?.rows.length ?? 0;
+}
+
 export function checkpointPath(out: string, name: string): string {
   return join(out, CHECKPOINT_DIR, `${name}.json`);
 }
@@ -96,7 +148,7 @@ export async function readCheckpoint(out: string, name: string, hash?: string): 
   }
   try {
     const c = JSON.parse(text) as Checkpoint;
-    if (c.v !== 1 || (hash !== undefined && c.recipeHash !== hash)) return undefined;
+    if ((c.v !== 1 && c.v !== 2) || (hash !== undefined && c.recipeHash !== hash)) return undefined;
     return c;
   } catch {
     return undefined;
@@ -132,7 +184,7 @@ export async function storeResult(res: ImageSetResult, ctx: StoreContext, source
     files[ch] = toPosix(rel.startsWith('..') || isAbsolute(rel) ? src : rel);
   }
   const cp: Checkpoint = {
-    v: 1,
+    v: 2,
     recipeHash: ctx.hash,
     imageNumber: ctx.imageNumber,
     total: ctx.total,
@@ -149,7 +201,7 @@ export async function storeResult(res: ImageSetResult, ctx: StoreContext, source
   if (res.stage) cp.stage = res.stage;
   if (res.reason) cp.reason = res.reason;
   if (res.segment) cp.segment = res.segment;
-  if (res.objects) cp.objects = res.objects;
+  if (res.objects) cp.objectsCsv = objectLines(res.objects);
   const px = res.pixelSizeUm !== undefined ? { pixelSizeUm: res.pixelSizeUm } : {};
   if (ctx.writeLabels && res.nuclei) {
     cp.labels = `labels/${ctx.name}.tif`;

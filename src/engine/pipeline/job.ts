@@ -3,7 +3,7 @@
  * Shared by the main thread and the worker threads of runRecipe, so both give identical files.
  */
 import type { ImageSet } from '../types.js';
-import { type Checkpoint, type StoreContext, storeResult } from './checkpoint.js';
+import { type Checkpoint, checkpointObjectCount, type StoreContext, storeResult } from './checkpoint.js';
 import type { PipelineDeps } from './deps.js';
 import { processImageSet } from './process.js';
 import type { Recipe } from './recipe.js';
@@ -75,7 +75,7 @@ export async function runJob(job: JobSpec, ctx: RunContext, deps?: Partial<Pipel
       index: job.index,
       id: job.imageSet.id,
       status: cp.status,
-      objects: cp.objects?.rows.length ?? 0,
+      objects: checkpointObjectCount(cp),
       timingsMs: cp.timingsMs,
     };
     if (cp.reason) done.reason = cp.reason;

@@ -17,7 +17,7 @@ import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { SMALL_YOUNG_GENERATION_MB } from '../jit.js';
 import type { ImageSet, OnProgress } from '../types.js';
-import { CHECKPOINT_DIR, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
+import { CHECKPOINT_DIR, checkpointObjectCount, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobDone, type JobSpec, type RunContext, runJob } from './job.js';
 import { type MergeStep, mergeInWorker } from './merge.js';
@@ -214,7 +214,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     if (cp && cp.status !== 'failed' && cp.imageNumber === i + 1) {
       skipped++;
       counts[cp.status]++;
-      counts.objects += cp.objects?.rows.length ?? 0;
+      counts.objects += checkpointObjectCount(cp);
     } else
       todo.push({
         index: i,

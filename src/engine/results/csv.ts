@@ -67,6 +67,16 @@ export class CsvWriter {
     this.rows++;
   }
 
+  /**
+   * Add `rows` rows already formatted as CSV lines (each ending in '\n'); `textCells` are the
+   * columns among them that hold text (for the typed exports).
+   */
+  async writeLines(lines: string, rows: number, textCells: readonly number[] = []): Promise<void> {
+    for (const i of textCells) this.textColumns.add(i);
+    await this.append(lines);
+    this.rows += rows;
+  }
+
   private async append(line: string): Promise<void> {
     const bytes = Buffer.byteLength(line);
     if (this.used + bytes > this.block.length) await this.flush();

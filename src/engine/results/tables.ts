@@ -9,8 +9,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { readAllInOrder, readInOrder } from '../io/read-ahead.js';
-import { CHECKPOINT_DIR, type Checkpoint } from '../pipeline/checkpoint.js';
-import { type Cell, CsvWriter } from './csv.js';
+import { CHECKPOINT_DIR, type Checkpoint, checkpointObjects, type ObjectLines } from '../pipeline/checkpoint.js';
+import { type Cell, CsvWriter, csvCell } from './csv.js';
 
 /** Where each checkpoint is, in ImageNumber order. */
 export interface CheckpointIndex {
@@ -151,7 +151,7 @@ function columnFacts(c: Checkpoint, intern: Map<string, string[]>): ColumnFacts 
     meta,
     extra: shared(Object.keys(c.meta.extra ?? {})),
     image: shared(Object.keys(c.image)),
-    objects: shared((c.objects?.columns ?? []).filter((k) => k !== 'ObjectNumber')),
+    objects: shared(c.objectsCsv?.columns ?? (c.objects?.columns ?? []).filter((k) => k !== 'ObjectNumber')),
     qc: Object.entries(c.qc.metrics).map(([ch, m]) => [ch, shared(Object.keys(m))]),
     channels: shared(Object.keys(c.files)),
     qcMetrics: c.qc.metrics,
@@ -185,6 +185,37 @@ function gatherColumns(all: ColumnFacts[]): Columns {
   cols.meta = META.filter((_m, bit) => (metaSeen & (1 << bit)) !== 0) as [string, string][];
   cols.extra = [...extraSeen].sort();
   return cols;
+}
+
+/**
+ * objects.csv lines of one image set from its checkpoint's object lines: ImageNumber,
+ * ObjectNumber, the metadata cells (`metaText`, each with its leading comma), then the values in
+ * the table's column order. Lines whose columns are the table's (nearly always) are copied, not
+ * re-formatted; otherwise each value is moved to its column (values are numbers or empty: no
+ * quoting to undo).
+ */
+function objectRows(imageNumber: number, metaText: string, o: ObjectLines, columns: readonly string[]): string {
+  const same = o.columns.length === columns.length && o.columns.every((k, i) => k === columns[i]);
+  const at = new Map(o.columns.map((k, i) => [k, i]));
+  const pos = same ? [] : columns.map((k) => at.get(k) ?? -1);
+  const text = o.text;
+  let out = '';
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const comma = text.indexOf(',', start);
+    const cut = comma >= 0 && comma < end ? comma : end;
+    let values: string;
+    if (same) values = text.slice(cut, end);
+    else {
+      const cells = cut < end ? text.slice(cut + 1, end).split(',') : [];
+      values = '';
+      for (const p of pos) values += `,${p >= 0 ? (cells[p] ?? '') : ''}`;
+    }
+    out += `${imageNumber},${text.slice(start, cut)}${metaText}${values}\n`;
+    start = end + 1;
+  }
+  return out;
 }
 
 /** A QC judge over many images (measure/qc.ts judgeQuality). */
@@ -324,6 +355,7 @@ export async function writeResultTables(out: string, index: IndexedColumns, o: T
         c.status = 'excluded';
         c.reason = againstSet;
         delete c.objects;
+        delete c.objectsCsv;
       }
       counts[c.status]++;
       const meta: Cell[] = [
@@ -337,19 +369,11 @@ export async function writeResultTables(out: string, index: IndexedColumns, o: T
         ...cols.image.map((k) => c.image[k] ?? null),
         ...cols.channels.map((ch) => c.files[ch]),
       ]);
-      if (c.objects?.rows.length) {
-        const at = new Map(c.objects.columns.map((k, i) => [k, i]));
-        const pos = cols.objects.map((k) => at.get(k) ?? -1);
-        const on = at.get('ObjectNumber') ?? -1;
-        for (let r = 0; r < c.objects.rows.length; r++) {
-          const row = c.objects.rows[r]!;
-          await writers.objects.write([
-            c.imageNumber,
-            on >= 0 ? row[on] : r + 1,
-            ...meta,
-            ...pos.map((p) => (p >= 0 ? (row[p] ?? null) : null)),
-          ]);
-        }
+      const objects = checkpointObjects(c);
+      if (objects?.count) {
+        const metaText = meta.map((m) => `,${csvCell(m)}`).join('');
+        const textCells = meta.flatMap((m, i) => (typeof m === 'string' && m !== '' ? [2 + i] : []));
+        await writers.objects.writeLines(objectRows(c.imageNumber, metaText, objects, cols.objects), objects.count, textCells);
       }
       await writers.qc.write([
         c.imageNumber,
