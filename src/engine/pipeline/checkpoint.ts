@@ -14,8 +14,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { writeFileAtomicSync } from '../io/atomic.js';
 import { writeLabelTiffSync } from '../io/labels-write.js';
-import type { ImageMeta, QcLevel, QcVerdict } from '../types.js';
 import { csvCell } from '../results/csv.js';
+import type { ImageMeta, QcLevel, QcVerdict } from '../types.js';
 import type { ImageSetResult, ObjectTable } from './process.js';
 import type { Recipe } from './recipe.js';
 

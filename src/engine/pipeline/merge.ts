@@ -179,10 +179,7 @@ export async function mergeInWorker(
     return exportMerged(out, tables, o);
   }
   // while the worker writes the tables, this thread loads the export's code and DuckDB's
-  if ((o.parquet ?? true) || (o.duckdb ?? true))
-    import('../results/export.js')
-      .then((m) => m.loadDuckDb())
-      .catch(() => undefined);
+  if ((o.parquet ?? true) || (o.duckdb ?? true)) import('../results/export.js').then((m) => m.loadDuckDb()).catch(() => undefined);
   const restore = compileInBackground();
   const worker = new Worker(script, {
     workerData: { out, sources, options: o },

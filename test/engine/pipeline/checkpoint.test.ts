@@ -23,7 +23,7 @@ function checkpoint(n: number, total: number, objects: Pick<Checkpoint, 'objects
     total,
     id: `A0${n}_s1`,
     name: `A0${n}_s1`,
-    meta: { well: `A0${n}`, site: 1 },
+    meta: { well: `A0${n}`, site: 1, files: [] },
     files: { DNA: `A0${n}_s1.tif` },
     status: 'ok',
     qc: { metrics: {}, verdicts: [], worst: 'ok' },
@@ -44,14 +44,26 @@ async function tablesOf(cps: Checkpoint[]): Promise<string> {
 
 describe('checkpoint object lines', () => {
   it('formats values as the result tables do: ObjectNumber first, NaN and missing empty, shortest numbers', () => {
-    const o = objectLines({ columns: ['Area', 'ObjectNumber', 'Mean'], rows: [[12, 1, 0.1 + 0.2], [Number.NaN, 2]] });
+    const o = objectLines({
+      columns: ['Area', 'ObjectNumber', 'Mean'],
+      rows: [
+        [12, 1, 0.1 + 0.2],
+        [Number.NaN, 2],
+      ],
+    });
     expect(o).toEqual({ columns: ['Area', 'Mean'], count: 2, text: '1,12,0.30000000000000004\n2,,\n' });
     // without an ObjectNumber column the objects are numbered 1, 2, ...
     expect(objectLines({ columns: ['Area'], rows: [[5], [-0]] }).text).toBe('1,5\n2,0\n');
   });
 
   it('merges version 1 (numbers) and version 2 (lines) checkpoints into the same objects.csv', async () => {
-    const table = { columns: ['ObjectNumber', 'Area', 'Mean'], rows: [[1, 10, 0.5], [2, 11, Number.NaN]] };
+    const table = {
+      columns: ['ObjectNumber', 'Area', 'Mean'],
+      rows: [
+        [1, 10, 0.5],
+        [2, 11, Number.NaN],
+      ],
+    };
     const v1 = await tablesOf([checkpoint(1, 2, { objects: table }), checkpoint(2, 2, { objects: table })]);
     const v2 = await tablesOf([checkpoint(1, 2, { objectsCsv: objectLines(table) }), checkpoint(2, 2, { objectsCsv: objectLines(table) })]);
     const mixed = await tablesOf([checkpoint(1, 2, { objects: table }), checkpoint(2, 2, { objectsCsv: objectLines(table) })]);
@@ -68,7 +80,13 @@ describe('checkpoint object lines', () => {
   it('moves values to their columns when an image set has other columns than the first', async () => {
     const first = objectLines({ columns: ['ObjectNumber', 'Area', 'Mean'], rows: [[1, 10, 0.5]] });
     // columns in another order, one missing and one new
-    const second = objectLines({ columns: ['Extra', 'ObjectNumber', 'Area'], rows: [[7, 1, 20], [8, 2, 21]] });
+    const second = objectLines({
+      columns: ['Extra', 'ObjectNumber', 'Area'],
+      rows: [
+        [7, 1, 20],
+        [8, 2, 21],
+      ],
+    });
     const csv = await tablesOf([checkpoint(1, 2, { objectsCsv: first }), checkpoint(2, 2, { objectsCsv: second })]);
     expect(csv.split('\n')).toEqual([
       'ImageNumber,ObjectNumber,Metadata_ImageSet,Metadata_Well,Metadata_Site,Area,Mean,Extra',
