@@ -6,29 +6,43 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../engine/errors.js';
+import type { OutputFolder } from '../engine/results/stats-tables.js';
 
 /**
  * Load the code of the methods record and the report ahead of writeRunRecord (a run calls this
- * while its tables are written in another thread). Errors surface later, in writeRunRecord.
+ * when a core has nothing to do). Errors surface later, in writeRunRecord.
  */
 export function preloadRunRecord(): Promise<unknown> {
-  return Promise.all([import('../engine/report/methods.js'), import('../engine/report/index.js')]).catch(() => undefined);
+  return Promise.all([
+    import('../engine/report/methods.js'),
+    import('../engine/report/index.js'),
+    // the report's figures (charts.ts loads them on first use)
+    import('vega'),
+    import('vega-lite'),
+  ]).catch(() => undefined);
 }
 
-/** Write the methods record and the report into `out`. Returns false (after saying why) when either failed. */
-export async function writeRunRecord(out: string, recipe?: Record<string, unknown>): Promise<boolean> {
+/**
+ * Write the methods record and the report into `out` (the folder's tables read once for both).
+ * `run` stands in for run.json (the runner calls this before writing it). Returns false (after
+ * saying why) when either failed.
+ */
+export async function writeRunRecord(out: string, recipe?: Record<string, unknown>, run?: Record<string, unknown>): Promise<boolean> {
   let ok = true;
+  let folder: OutputFolder | undefined;
   try {
     const r = recipe ?? (JSON.parse(await readFile(join(out, 'recipe.json'), 'utf8')) as Record<string, unknown>);
     const { writeMethods } = await import('../engine/report/methods.js');
-    await writeMethods(out, r, {});
+    const { readOutputFolder } = await import('../engine/results/stats-tables.js');
+    folder = await readOutputFolder(out, run ? { run } : {});
+    await writeMethods(out, r, {}, { folder });
   } catch (err) {
     ok = false;
     process.stderr.write(`scopepilot: METHODS.md not written: ${describeError(err)}\n  what to do: run \`scopepilot report ${out}\`\n`);
   }
   try {
     const { writeReport } = await import('../engine/report/index.js');
-    const rep = await writeReport(out);
+    const rep = await writeReport(out, folder ? { folder } : {});
     for (const n of rep.notes) process.stderr.write(`note: ${n}\n`);
   } catch (err) {
     ok = false;

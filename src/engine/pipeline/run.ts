@@ -58,6 +58,19 @@ export interface RunOptions {
    * commands/run.ts loads the report's code then), then exported.
    */
   onMergeStep?: (step: MergeStep) => void;
+  /**
+   * Called once the result tables of a complete run (not a shard) are written, with the facts
+   * run.json will hold (versions, input, start and finish times); it runs while the Parquet /
+   * DuckDB export does and is awaited before run.json is written. commands/run.ts writes the
+   * methods record and the report here.
+   */
+  onTables?: (run: Record<string, unknown>) => Promise<unknown>;
+  /**
+   * Called once when a core has nothing to do: at the start when there are fewer lanes than
+   * cores, else when the first lane runs out of image sets (at the latest after the last one).
+   * Code needed at the end of the run can be loaded then instead of after the last image set.
+   */
+  onIdleCore?: () => void;
 }
 
 export interface RunSummary {
@@ -265,6 +278,19 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const tImages = performance.now();
   const script = workerScript();
   const lanes = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length || 1));
+  // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.2 s, the
+  // report's more), not after the last image set
+  let idleCore = false;
+  const onIdleCore = () => {
+    if (idleCore) return;
+    idleCore = true;
+    if (!o.shard && (recipe.outputs.parquet || recipe.outputs.duckdb))
+      import('../results/export.js')
+        .then((m) => m.loadDuckDb())
+        .catch(() => undefined);
+    o.onIdleCore?.();
+  };
+  if (lanes < availableParallelism()) onIdleCore();
   // every lane is a worker thread (the main thread only hands out jobs and records results, so
   // its memory stays small and is not added to the merge's); in-process when there is no worker
   // script (tests) or functions are injected
@@ -279,7 +305,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
         take,
         finish,
         onError: (err) => notes.push(`a worker thread failed (${err.message}); its image sets were not finished - rerun to resume`),
-      }),
+      }).then(onIdleCore),
     );
   }
   const mainLane = (async () => {
@@ -296,6 +322,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     throw new UserError(`cannot write the results of ${fatal.id} to ${out}: ${fatal.fatal}`, hint);
   }
 
+  onIdleCore();
   const tImagesDone = performance.now();
   const rssAfterImagesMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const stopped = done < selected;
@@ -315,6 +342,20 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     outputs: [],
     notes,
   };
+  // what run.json says about the run, also given to onTables before run.json is written
+  const header = {
+    scopepilot: VERSION,
+    node: process.version,
+    /** Node/V8 start-up flags (the CLI adds --single-threaded-gc, see src/reexec.ts). */
+    nodeFlags: process.execArgv,
+    recipeVersion: RECIPE_VERSION,
+    recipeHash: hash,
+    input: root,
+    startedAt,
+  };
+  /** When the result tables were complete (the methods record, written during the export, says the same). */
+  let finishedAt: string | undefined;
+  const onTables = o.onTables;
   if (stopped) notes.push(`stopped after ${done} of ${selected} image sets; rerun the same command to continue`);
   else if (!o.shard) {
     const m = await mergeInWorker(
@@ -327,6 +368,13 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
         select: { hash, names },
       },
       o.onMergeStep,
+      onTables
+        ? (tables) => {
+            if (!tables.complete) return Promise.resolve();
+            finishedAt = new Date().toISOString();
+            return onTables({ status: 'done', ...header, finishedAt });
+          }
+        : undefined,
     );
     summary.complete = m.complete;
     if (m.exportError) summary.exportError = m.exportError;
@@ -337,18 +385,14 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   summary.wallMs = Math.round(tEnd - t0);
   const runInfo = {
     status: stopped ? 'stopped' : o.shard ? 'shard-done' : 'done',
-    scopepilot: VERSION,
-    node: process.version,
-    /** Node/V8 start-up flags (the CLI adds --single-threaded-gc, see src/reexec.ts). */
-    nodeFlags: process.execArgv,
-    recipeVersion: RECIPE_VERSION,
-    recipeHash: hash,
-    input: root,
-    startedAt,
-    finishedAt: new Date().toISOString(),
+    ...header,
+    finishedAt: finishedAt ?? new Date().toISOString(),
     ...summary,
     stageMs: Object.fromEntries(Object.entries(stageMs).map(([k, v]) => [k, Math.round(v)])),
-    /** Wall time (ms) of the run's phases: set-up (recipe, scan, resume check), the image sets, then tables and exports. */
+    /**
+     * Wall time (ms) of the run's phases: set-up (recipe, scan, resume check), the image sets, then
+     * tables and exports (with the methods record and report that onTables writes meanwhile).
+     */
     phaseMs: {
       setup: Math.round(tImages - t0),
       imageSets: Math.round(tImagesDone - tImages),

@@ -238,10 +238,10 @@ function qcRows(f: OutputFolder): { rows: ReportPage['qc']['rows']; flagged: Map
  * Write summary.csv, statistics.json and report.html into `outDir` from the run's outputs
  * (images.csv, qc.csv, failures.csv, objects.csv, recipe.json, run.json, methods.json,
  * previews/). What cannot be computed is noted in the page and returned, never thrown, unless
- * images.csv is missing (nothing to report).
+ * images.csv is missing (nothing to report). `o.folder`: the folder already read (readOutputFolder).
  */
-export async function writeReport(outDir: string, o: { seed?: number } = {}): Promise<ReportResult> {
-  const f = await readOutputFolder(outDir);
+export async function writeReport(outDir: string, o: { seed?: number; folder?: OutputFolder } = {}): Promise<ReportResult> {
+  const f = o.folder ?? (await readOutputFolder(outDir));
   const notes: string[] = [];
   const written: string[] = [];
   let recipe: Recipe | undefined;

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { loadModelInfo } from '../pipeline/model.js';
 import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
 import { summarise } from '../results/stats.js';
-import { readOutputFolder } from '../results/stats-tables.js';
+import { type OutputFolder, readOutputFolder } from '../results/stats-tables.js';
 import { currentEnvironment } from './environment.js';
 import { runFacts } from './facts.js';
 import { buildMethodsRecord, type MethodsContext, type MethodsRecord } from './methods-record.js';
@@ -173,16 +173,18 @@ async function thresholdEntry(id: string): Promise<{ name?: string; citation?: s
 /**
  * Write METHODS.md and methods.json into `outDir` for `recipe` (validated with parseRecipe),
  * using whatever the folder holds (run.json, images.csv, qc.csv, failures.csv, validation.json)
- * and the wizard's `context` (decisions, blinding, scan facts; all optional).
+ * and the wizard's `context` (decisions, blinding, scan facts; all optional). `o.folder`: the
+ * folder already read (readOutputFolder), so a caller writing the report too reads it once.
  * @returns the Markdown and the JSON record written.
  */
 export async function writeMethods(
   outDir: string,
   recipe: Record<string, unknown> | Recipe,
   context: Record<string, unknown> = {},
+  o: { folder?: OutputFolder } = {},
 ): Promise<{ md: string; json: MethodsRecord }> {
   const r = parseRecipe(recipe);
-  const folder = await readOutputFolder(outDir);
+  const folder = o.folder ?? (await readOutputFolder(outDir));
   const facts = runFacts(folder, { hasPreviews: existsSync(join(outDir, 'previews')), hasLabels: existsSync(join(outDir, 'labels')) });
   const ctx = { ...(context as MethodsContext) };
   if (!ctx.validation && folder.validation) ctx.validation = validationFrom(folder.validation);

@@ -175,12 +175,16 @@ export interface OutputFolder {
 
 /**
  * Read whatever of the standard outputs exist in `dir` (see ARCHITECTURE.md "Outputs of a run").
- * objects.csv is aggregated per image only with `objects: true` (it can be large).
+ * objects.csv is aggregated per image only with `objects: true` (it can be large). `run` stands
+ * in for run.json (the runner writes its record before run.json, during the export).
  */
-export async function readOutputFolder(dir: string, o: { objects?: boolean } = {}): Promise<OutputFolder> {
+export async function readOutputFolder(
+  dir: string,
+  o: { objects?: boolean; run?: Record<string, unknown> } = {},
+): Promise<OutputFolder> {
   const [recipe, run, images, qc, failures, validation] = await Promise.all([
     readJsonFile(join(dir, 'recipe.json')),
-    readJsonFile(join(dir, 'run.json')),
+    o.run ?? readJsonFile(join(dir, 'run.json')),
     readCsvFile(join(dir, 'images.csv')),
     readCsvFile(join(dir, 'qc.csv')),
     readCsvFile(join(dir, 'failures.csv')),
