@@ -285,9 +285,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     if (idleCore) return;
     idleCore = true;
     if (!o.shard && (recipe.outputs.parquet || recipe.outputs.duckdb))
-      import('../results/export.js')
-        .then((m) => m.loadDuckDb())
-        .catch(() => undefined);
+      import('../results/export.js').then((m) => m.loadDuckDb()).catch(() => undefined);
     o.onIdleCore?.();
   };
   if (lanes < availableParallelism()) onIdleCore();

@@ -178,10 +178,7 @@ export interface OutputFolder {
  * objects.csv is aggregated per image only with `objects: true` (it can be large). `run` stands
  * in for run.json (the runner writes its record before run.json, during the export).
  */
-export async function readOutputFolder(
-  dir: string,
-  o: { objects?: boolean; run?: Record<string, unknown> } = {},
-): Promise<OutputFolder> {
+export async function readOutputFolder(dir: string, o: { objects?: boolean; run?: Record<string, unknown> } = {}): Promise<OutputFolder> {
   const [recipe, run, images, qc, failures, validation] = await Promise.all([
     readJsonFile(join(dir, 'recipe.json')),
     o.run ?? readJsonFile(join(dir, 'run.json')),
