@@ -143,8 +143,7 @@ async function action(recipePath: string, o: Options): Promise<void> {
       onIdleCore: () => {
         if (record) preloaded = import('./run-record.js').then((m) => m.preloadRunRecord());
       },
-      // a whole run (not a shard) leaves its record, METHODS.md and report.html, written while
-      // DuckDB exports the tables in a thread of its own (0.4-0.6 s that the record no longer waits)
+      // a whole run (not a shard) leaves its record, METHODS.md and report.html
       ...(record
         ? {
             onTables: async (run: Record<string, unknown>) => {

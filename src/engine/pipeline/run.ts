@@ -59,9 +59,9 @@ export interface RunOptions {
    */
   onMergeStep?: (step: MergeStep) => void;
   /**
-   * Called once the result tables of a complete run (not a shard) are written, with the facts
-   * run.json will hold (versions, input, start and finish times); it runs while the Parquet /
-   * DuckDB export does and is awaited before run.json is written. commands/run.ts writes the
+   * Called once the result tables of a complete run (not a shard) are written and exported, with
+   * the facts run.json will hold (versions, input, start and finish times); awaited before
+   * run.json is written (which then says the folder is complete). commands/run.ts writes the
    * methods record and the report here.
    */
   onTables?: (run: Record<string, unknown>) => Promise<unknown>;
@@ -351,7 +351,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     input: root,
     startedAt,
   };
-  /** When the result tables were complete (the methods record, written during the export, says the same). */
+  /** When the tables and exports were complete (the methods record, written next, says the same). */
   let finishedAt: string | undefined;
   const onTables = o.onTables;
   if (stopped) notes.push(`stopped after ${done} of ${selected} image sets; rerun the same command to continue`);
@@ -389,7 +389,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     stageMs: Object.fromEntries(Object.entries(stageMs).map(([k, v]) => [k, Math.round(v)])),
     /**
      * Wall time (ms) of the run's phases: set-up (recipe, scan, resume check), the image sets, then
-     * tables and exports (with the methods record and report that onTables writes meanwhile).
+     * tables and exports (and the methods record and report that onTables writes then).
      */
     phaseMs: {
       setup: Math.round(tImages - t0),
