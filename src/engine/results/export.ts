@@ -51,7 +51,12 @@ export interface ExportOptions {
   columns: Partial<Record<'objects' | 'images' | 'qc' | 'failures', readonly string[]>>;
   /** Columns holding text, per table (VARCHAR); the others are numbers. */
   text?: Partial<Record<'objects' | 'images' | 'qc' | 'failures', readonly string[]>>;
+  /** DuckDB's first memory limit in MB (default 64; tests set less to exercise the retry). */
+  memoryLimitMb?: number;
 }
+
+/** Largest memory limit (MB) the export retries with after DuckDB ran out of memory. */
+const MAX_MEMORY_LIMIT_MB = 4096;
 
 /**
  * Write objects.parquet and/or results.duckdb in `out` from the CSV tables there.
@@ -59,11 +64,23 @@ export interface ExportOptions {
  */
 export async function exportTables(out: string, o: ExportOptions): Promise<string[]> {
   if (!o.parquet && !o.duckdb) return [];
+  // bounded memory: 64 MB, with DuckDB spilling to a temporary folder in OUT, is enough for the
+  // usual tables. Wide ones are not (150,000 objects x 80 columns ran out of memory building
+  // results.duckdb): then the export starts again with 4x the limit, and again, up to 4 GB.
+  for (let limit = o.memoryLimitMb ?? 64; ; limit *= 4) {
+    try {
+      return await exportWithLimit(out, o, limit);
+    } catch (err) {
+      if (!/out of memory/i.test((err as Error).message) || limit * 4 > MAX_MEMORY_LIMIT_MB) throw err;
+    }
+  }
+}
+
+async function exportWithLimit(out: string, o: ExportOptions, limitMb: number): Promise<string[]> {
   const { DuckDBInstance } = await loadDuckDb();
   const written: string[] = [];
-  // bounded memory: DuckDB spills to a temporary folder in OUT rather than grow with the data set
   const spill = join(out, `.tmp-duckdb-${process.pid}`);
-  const db = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '64MB', temp_directory: spill });
+  const db = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: `${limitMb}MB`, temp_directory: spill });
   const con = await db.connect();
   try {
     await con.run('SET preserve_insertion_order = true');

@@ -72,4 +72,31 @@ describe('exportTables', () => {
     con.closeSync();
     db.closeSync();
   });
+
+  it('starts again with more memory when DuckDB runs out (wide tables), and leaves no temporary files', async () => {
+    const dir = await tmp();
+    const cols = ['ImageNumber', 'ObjectNumber', ...Array.from({ length: 60 }, (_, i) => `Intensity_${i}`)];
+    let text = `${cols.join(',')}\n`;
+    for (let r = 0; r < 5000; r++)
+      text += `${1 + (r >> 8)},${1 + (r & 255)},${cols
+        .slice(2)
+        .map((_c, i) => Math.sin(r + i))
+        .join(',')}\n`;
+    await writeFile(join(dir, 'objects.csv'), text);
+    // 1 MB is too little for this table (DuckDB allocates 4 MB blocks): it works only by the retry
+    const written = await exportTables(dir, { parquet: true, duckdb: true, columns: { objects: cols }, memoryLimitMb: 1 });
+    expect(written.map((p) => p.slice(dir.length + 1))).toEqual(['objects.parquet', 'results.duckdb']);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(join(dir, 'results.duckdb'));
+    const con = await db.connect();
+    const n = (await con.runAndReadAll(`select count(*)::INT n, sum(Intensity_59) s from objects`)).getRowObjectsJson();
+    con.closeSync();
+    db.closeSync();
+    let sum = 0;
+    for (let r = 0; r < 5000; r++) sum += Math.sin(r + 59);
+    expect(n[0]!.n).toBe(5000);
+    expect(n[0]!.s as number).toBeCloseTo(sum, 9);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(dir)).filter((f) => f.startsWith('.tmp'))).toEqual([]);
+  });
 });
