@@ -113,8 +113,16 @@ export function objectLines(table: ObjectTable): ObjectLines {
       columns.push(k);
     }
   });
+  const n = table.rows.length;
+  // the usual table (ObjectNumber first, every row complete) in one native call: JSON writes
+  // numbers in the same shortest round-trip form as csvCell, and NaN / Infinity as null. Cell by
+  // cell, every value made two short-lived strings.
+  if (on === 0 && n > 0 && table.rows.every((row) => row.length === table.columns.length)) {
+    const json = JSON.stringify(table.rows);
+    return { columns, count: n, text: `${json.slice(2, -2).replaceAll('],[', '\n').replaceAll('null', '')}\n` };
+  }
   let text = '';
-  for (let r = 0; r < table.rows.length; r++) {
+  for (let r = 0; r < n; r++) {
     const row = table.rows[r]!;
     let line = csvCell(on >= 0 ? (row[on] ?? null) : r + 1);
     for (let j = 0; j < pos.length; j++) line += `,${csvCell(row[pos[j]!] ?? null)}`;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Checkpoint, checkpointObjectCount, objectLines } from '../../../src/engine/pipeline/checkpoint.js';
 import { mergeTables } from '../../../src/engine/pipeline/merge.js';
+import { csvCell } from '../../../src/engine/results/csv.js';
 
 const dirs: string[] = [];
 async function tmp(): Promise<string> {
@@ -54,6 +55,27 @@ describe('checkpoint object lines', () => {
     expect(o).toEqual({ columns: ['Area', 'Mean'], count: 2, text: '1,12,0.30000000000000004\n2,,\n' });
     // without an ObjectNumber column the objects are numbered 1, 2, ...
     expect(objectLines({ columns: ['Area'], rows: [[5], [-0]] }).text).toBe('1,5\n2,0\n');
+  });
+
+  it('gives the same lines from its one-call path (ObjectNumber first, complete rows) as cell by cell', () => {
+    const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e21, 5e-324, 0.1 + 0.2, -123.456];
+    const rows: number[][] = [];
+    for (let r = 0; r < 200; r++)
+      rows.push([r + 1, ...Array.from({ length: 7 }, (_v, c) => (r % 9 === c ? special[c]! : Math.sin(r * 7 + c) * 10 ** (c - 3)))]);
+    const columns = ['ObjectNumber', ...Array.from({ length: 7 }, (_v, c) => `M${c}`)];
+    const expected = rows.map((row) => `${row.map((v) => csvCell(v)).join(',')}\n`).join('');
+    expect(objectLines({ columns, rows }).text).toBe(expected);
+    expect(objectLines({ columns: ['ObjectNumber', 'A'], rows: [[1, Number.NaN]] }).text).toBe('1,\n');
+    // a short row takes the cell-by-cell path: the missing cells are empty
+    expect(
+      objectLines({
+        columns: ['ObjectNumber', 'A', 'B'],
+        rows: [
+          [1, 2],
+          [2, 3, 4],
+        ],
+      }).text,
+    ).toBe('1,2,\n2,3,4\n');
   });
 
   it('merges version 1 (numbers) and version 2 (lines) checkpoints into the same objects.csv', async () => {
