@@ -26,6 +26,9 @@ export function preloadRunRecord(): Promise<unknown> {
 export async function writeRunRecord(out: string, recipe?: Record<string, unknown>, run?: Record<string, unknown>): Promise<boolean> {
   let ok = true;
   let folder: OutputFolder | undefined;
+  // the figures' worker starts now: it loads vega while this thread writes METHODS.md
+  const { startSvgRenderer } = await import('../engine/report/svg-renderer.js');
+  const svg = startSvgRenderer();
   try {
     const r = recipe ?? (JSON.parse(await readFile(join(out, 'recipe.json'), 'utf8')) as Record<string, unknown>);
     const { writeMethods } = await import('../engine/report/methods.js');
@@ -38,11 +41,13 @@ export async function writeRunRecord(out: string, recipe?: Record<string, unknow
   }
   try {
     const { writeReport } = await import('../engine/report/index.js');
-    const rep = await writeReport(out, folder ? { folder } : {});
+    const rep = await writeReport(out, { svg, ...(folder ? { folder } : {}) });
     for (const n of rep.notes) process.stderr.write(`note: ${n}\n`);
   } catch (err) {
     ok = false;
     process.stderr.write(`scopepilot: report.html not written: ${describeError(err)}\n  what to do: run \`scopepilot report ${out}\`\n`);
+  } finally {
+    await svg.close();
   }
   if (ok) process.stdout.write(`METHODS.md, methods.json and report.html in ${out}\n`);
   return ok;

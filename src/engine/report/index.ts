@@ -12,20 +12,12 @@ import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
 import { type StatsResult, summarise } from '../results/stats.js';
 import { median } from '../results/stats-math.js';
 import { type CsvTable, formatCsv, type OutputFolder, readJsonFile, readObjectColumn, readOutputFolder } from '../results/stats-tables.js';
-import {
-  dotPlotSpec,
-  effectSpec,
-  histogram,
-  plateHeatmapSpec,
-  renderSvg,
-  scopeSvgIds,
-  sizeHistogramSpec,
-  type WellCell,
-} from './charts.js';
+import { dotPlotSpec, effectSpec, histogram, plateHeatmapSpec, scopeSvgIds, sizeHistogramSpec, type WellCell } from './charts.js';
 import { cellAt, findColumn } from './facts.js';
 import { type ReportPage, renderReportHtml, type Thumb } from './html.js';
 import type { MethodsRecord } from './methods-record.js';
 import { statsOptionsFromRecipe } from './stats-options.js';
+import { inThread, type SvgRenderer } from './svg-renderer.js';
 import { thumbnails } from './thumbs.js';
 
 export { type MethodsContext, type MethodsRecord, renderMethodsMarkdown, writeMethods } from './methods.js';
@@ -123,17 +115,21 @@ async function figures(
   stats: StatsResult | undefined,
   recipe: Recipe | undefined,
   notes: string[],
+  svg: SvgRenderer,
 ): Promise<ReportPage['figures']> {
-  const figs: ReportPage['figures'] = [];
-  const add = async (id: string, title: string, spec: Record<string, unknown>, caption?: string) => {
-    try {
-      figs.push({ id, title, svg: scopeSvgIds(await renderSvg(spec), `fig-${id}`), ...(caption ? { caption } : {}) });
-    } catch (err) {
-      notes.push(`${title}: could not be drawn (${describeError(err)})`);
-    }
+  // every figure is handed to the renderer at once (a worker thread draws them while this one
+  // goes on), then collected in order
+  const drawn: Promise<ReportPage['figures'][number] | string>[] = [];
+  const add = (id: string, title: string, spec: Record<string, unknown>, caption?: string) => {
+    drawn.push(
+      svg.render(spec).then(
+        (s) => ({ id, title, svg: scopeSvgIds(s, `fig-${id}`), ...(caption ? { caption } : {}) }),
+        (err: unknown) => `${title}: could not be drawn (${describeError(err)})`,
+      ),
+    );
   };
   if (stats?.effects.length)
-    await add(
+    add(
       'effects',
       'Effect versus control',
       effectSpec(
@@ -154,7 +150,7 @@ async function figures(
       const jitter = (((k * 0.618034) % 1) - 0.5) * 1.6;
       return { condition: u.condition, value: u.value, id: u.id, role: role.get(u.condition) ?? 'treatment', jitter };
     });
-    await add(
+    add(
       'conditions',
       `Per condition (one dot per ${stats.unit})`,
       dotPlotSpec(pts, label(stats.measure) + (stats.normalisation !== 'none' ? ` (${stats.normalisation})` : ''), stats.unit),
@@ -164,7 +160,7 @@ async function figures(
   if (f.images && stats) {
     const cells = wellCells(f.images, f.qc, stats.measure);
     if (cells.length)
-      await add(
+      add(
         'plate',
         'Plate map',
         plateHeatmapSpec(cells, label(stats.measure)),
@@ -174,13 +170,18 @@ async function figures(
   const areas = (await readObjectColumn(join(f.dir, 'objects.csv'), 'AreaShape_Area'))?.values;
   if (areas?.length) {
     const cut = sizeCutoffs(recipe, f.images);
-    await add(
+    add(
       'sizes',
       'Object sizes',
       sizeHistogramSpec(histogram(areas, 40), cut, 'px²'),
       'Objects outside the size limits were not counted, so the result does not show whether a condition produces such objects.',
     );
   } else notes.push('object-size histogram: objects.csv has no AreaShape_Area column (or is missing)');
+  const figs: ReportPage['figures'] = [];
+  for (const d of await Promise.all(drawn)) {
+    if (typeof d === 'string') notes.push(d);
+    else figs.push(d);
+  }
   return figs;
 }
 
@@ -238,9 +239,13 @@ function qcRows(f: OutputFolder): { rows: ReportPage['qc']['rows']; flagged: Map
  * Write summary.csv, statistics.json and report.html into `outDir` from the run's outputs
  * (images.csv, qc.csv, failures.csv, objects.csv, recipe.json, run.json, methods.json,
  * previews/). What cannot be computed is noted in the page and returned, never thrown, unless
- * images.csv is missing (nothing to report). `o.folder`: the folder already read (readOutputFolder).
+ * images.csv is missing (nothing to report). `o.folder`: the folder already read (readOutputFolder);
+ * `o.svg`: where the figures are drawn (default this thread; svg-renderer.ts).
  */
-export async function writeReport(outDir: string, o: { seed?: number; folder?: OutputFolder } = {}): Promise<ReportResult> {
+export async function writeReport(
+  outDir: string,
+  o: { seed?: number; folder?: OutputFolder; svg?: SvgRenderer } = {},
+): Promise<ReportResult> {
   const f = o.folder ?? (await readOutputFolder(outDir));
   const notes: string[] = [];
   const written: string[] = [];
@@ -290,7 +295,9 @@ export async function writeReport(outDir: string, o: { seed?: number; folder?: O
     await writeFileAtomic(s, `${JSON.stringify(stats, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
     written.push(p, s);
   }
-  const figs = await figures(f, stats, recipe, notes);
+  // the figures are drawn while the thumbnails are made
+  const drawing = figures(f, stats, recipe, notes, o.svg ?? inThread);
+  drawing.catch(() => undefined); // its error (if any) is thrown below, where it is awaited
   const { rows, flagged } = qcRows(f);
   if (stats && f.images) for (const [id, why] of outlierImages(f.images, stats)) if (!flagged.has(id)) flagged.set(id, why);
   const root = typeof f.run?.input === 'string' ? f.run.input : recipe?.input.root;
@@ -301,6 +308,7 @@ export async function writeReport(outDir: string, o: { seed?: number; folder?: O
     ...(recipe ? { channel: recipe.input.channels.dna } : {}),
     flagged,
   }).catch(() => [] as Thumb[]);
+  const figs = await drawing;
   const fails = f.failures
     ? f.failures.rows.map((r) => ({
         id: cellAt(r, findColumn(f.failures!, 'Metadata_ImageSet', 'ImageNumber')),

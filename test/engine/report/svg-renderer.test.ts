@@ -1,0 +1,39 @@
+/**
+ * The figures' worker thread (report/svg-worker.ts) draws the same SVG bytes as charts.ts in this
+ * thread. The worker only exists in the build: this test uses dist/ (built by `npm run build`,
+ * which the CI runs first) and skips with a message without it.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderSvg, scopeSvgIds, sizeHistogramSpec } from '../../../src/engine/report/charts.js';
+
+const BUILT = join(resolve(import.meta.dirname, '../../..'), 'dist/engine/report/svg-renderer.js');
+const built = existsSync(BUILT);
+if (!built) console.log(`skipped: ${BUILT} is not built (run \`npm run build\`)`);
+
+describe.skipIf(!built)('figures drawn in a worker thread', () => {
+  it('gives the bytes drawn in this thread, rejects a spec that cannot be drawn, and stops', async () => {
+    const { startSvgRenderer } = (await import(pathToFileURL(BUILT).href)) as typeof import('../../../src/engine/report/svg-renderer.js');
+    const spec = sizeHistogramSpec(
+      [
+        { start: 0, end: 10, count: 3 },
+        { start: 10, end: 20, count: 5 },
+      ],
+      [{ area: 12, label: 'min (4 px across)' }],
+      'px²',
+    );
+    const svg = startSvgRenderer();
+    try {
+      const [a, b] = await Promise.all([svg.render(spec), svg.render({ ...spec, title: 'second' })]);
+      expect(scopeSvgIds(a, 'fig-x')).toBe(scopeSvgIds(await renderSvg(spec), 'fig-x'));
+      expect(b).toContain('second');
+      await expect(svg.render({ mark: 'no-such-mark' })).rejects.toThrow();
+    } finally {
+      await svg.close();
+    }
+    // after close, figures are drawn in this thread
+    expect(await svg.render(spec)).toContain('<svg');
+  });
+});
