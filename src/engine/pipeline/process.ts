@@ -9,7 +9,8 @@ import { describeError, UserError } from '../errors.js';
 import type { ImageMeta, ImageSet, Labels, Plane, QcLevel, QcVerdict } from '../types.js';
 import { basicMeasure } from './basic-measure.js';
 import { loadPipelineDeps, type ObjectTableLike, type PipelineDeps } from './deps.js';
-import { asRecipe, backgroundOptions, type Recipe, segmentOptions } from './recipe.js';
+import type { Recipe } from './recipe.js';
+import { backgroundOptions, isParsed, segmentOptions } from './recipe-use.js';
 
 export interface ObjectTable {
   columns: string[];
@@ -136,7 +137,8 @@ export async function processImageSet(
   o: ProcessOptions = {},
 ): Promise<ImageSetResult> {
   const t0 = performance.now();
-  const recipe = asRecipe(recipeIn);
+  // the schema (zod) is loaded only for a recipe not validated yet (never in the runner's workers)
+  const recipe = isParsed(recipeIn) ? recipeIn : (await import('./recipe.js')).asRecipe(recipeIn);
   const notes: string[] = [];
   const res: ImageSetResult = {
     id: imageSet.id,

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { isParsed, markParsed } from './recipe-use.js';
 
 /** Version of the recipe format written by this build. Older versions are migrated or refused. */
 export const RECIPE_VERSION = 1;
@@ -250,53 +251,13 @@ export function parseRecipe(json: unknown): Recipe {
       'fix these fields in recipe.json (docs: README "scopepilot run"), or write it again with the wizard',
     );
   }
-  PARSED.add(r.data);
+  markParsed(r.data);
   return r.data;
 }
 
-const PARSED = new WeakSet<object>();
-
-/** `x` itself when it came from parseRecipe (and was not copied), else parseRecipe(x). */
+/** `x` itself when it came from parseRecipe (or was marked as validated), else parseRecipe(x). */
 export function asRecipe(x: unknown): Recipe {
-  return x !== null && typeof x === 'object' && PARSED.has(x) ? (x as Recipe) : parseRecipe(x);
+  return isParsed(x) ? x : parseRecipe(x);
 }
 
-/** The model a recipe asks for ('builtin' or a package path), or undefined for the classical method. */
-export function modelSpec(recipe: Recipe): string | undefined {
-  const n = recipe.stages.objects.nuclei;
-  return n.method === 'model' ? (n.model ?? 'builtin') : undefined;
-}
-
-/**
- * The segmentNuclei options a recipe asks for (objects.nuclei + preprocess smoothing), as passed
- * to `segmentNuclei(plane, opts)`. sizeFilter 'off' removes the diameter-based size limits.
- * Background subtraction is applied before (see backgroundOptions). With method 'model':
- * `{diameter, model}`, the options of segmentModel (src/engine/dl).
- */
-export function segmentOptions(recipe: Recipe): Record<string, number | string | boolean> {
-  const n = recipe.stages.objects.nuclei;
-  if (n.method === 'model') return { diameter: n.diameter, model: n.model ?? 'builtin' };
-  const o: Record<string, number | string | boolean> = {
-    diameter: n.diameter,
-    threshold: n.threshold,
-    declump: n.declump,
-    smoothing: recipe.stages.preprocess.smoothing,
-    clearBorder: n.clearBorder,
-    fillHoles: n.fillHoles,
-  };
-  for (const k of ['minDiameter', 'maxDiameter', 'thresholdCorrection', 'neckRatio', 'seedSpacing'] as const)
-    if (n[k] !== undefined) o[k] = n[k];
-  if (n.sizeFilter === 'off') {
-    o.minDiameter = 0;
-    o.maxDiameter = Number.POSITIVE_INFINITY;
-  }
-  return o;
-}
-
-/** Background subtraction a recipe asks for, or undefined for none (radius in pixels). */
-export function backgroundOptions(recipe: Recipe): { method: 'rolling-ball' | 'tophat'; radius: number } | undefined {
-  const p = recipe.stages.preprocess;
-  if (p.background === 'none') return undefined;
-  const d = recipe.stages.objects.nuclei.diameter;
-  return { method: p.background, radius: p.backgroundRadius ?? (typeof d === 'number' ? d : 50) };
-}
+export { backgroundOptions, modelSpec, segmentOptions } from './recipe-use.js';

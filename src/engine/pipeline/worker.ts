@@ -5,12 +5,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPipelineDeps } from './deps.js';
 import { type JobSpec, type RunContext, runJob } from './job.js';
-import { parseRecipe } from './recipe.js';
+import { markParsed } from './recipe-use.js';
 
 const port = parentPort;
 if (port) {
-  // parse once here (a structured clone is not the parsed object, and processImageSet would re-validate per job)
-  const ctx = { ...(workerData as RunContext), recipe: parseRecipe((workerData as RunContext).recipe) };
+  // the main thread validated the recipe (runRecipe); this structured clone of it is the same plain
+  // data. Marked as validated, so that processImageSet neither validates it per job nor loads the
+  // schema (zod: 0.1 s per worker thread at the start of every run)
+  const ctx = { ...(workerData as RunContext), recipe: markParsed((workerData as RunContext).recipe) };
   // load the engine while the first job is on its way (errors surface in the job's result)
   loadPipelineDeps().catch(() => undefined);
   const queue: JobSpec[] = [];
