@@ -58,6 +58,12 @@ async function main(argv: string[]): Promise<number> {
   return Number(process.exitCode ?? 0);
 }
 
+// output piped into a reader that stopped (`scopepilot scan DIR --json | head`): stop quietly, as
+// Unix tools do, instead of a stack trace; what was written to files is complete
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
