@@ -18,12 +18,20 @@ export function preloadRunRecord(): Promise<unknown> {
   return Promise.all([import('../engine/report/methods.js'), import('../engine/report/index.js')]).catch(() => undefined);
 }
 
+/** The line a finished record prints on stdout. */
+export const recordWritten = (out: string) => `METHODS.md, methods.json and report.html in ${out}\n`;
+
 /**
  * Write the methods record and the report into `out` (the folder's tables read once for both).
- * `run` stands in for run.json (the runner calls this before writing it). Returns false (after
- * saying why) when either failed.
+ * `o.run` stands in for run.json (the runner calls this before writing it); `o.quiet`: the
+ * caller prints recordWritten itself. Returns false (after saying why) when either failed.
  */
-export async function writeRunRecord(out: string, recipe?: Record<string, unknown>, run?: Record<string, unknown>): Promise<boolean> {
+export async function writeRunRecord(
+  out: string,
+  recipe?: Record<string, unknown>,
+  o: { run?: Record<string, unknown>; quiet?: boolean } = {},
+): Promise<boolean> {
+  const run = o.run;
   let ok = true;
   let folder: OutputFolder | undefined;
   // the figures' worker starts now: it loads vega while this thread writes METHODS.md
@@ -49,6 +57,6 @@ export async function writeRunRecord(out: string, recipe?: Record<string, unknow
   } finally {
     await svg.close();
   }
-  if (ok) process.stdout.write(`METHODS.md, methods.json and report.html in ${out}\n`);
+  if (ok && !o.quiet) process.stdout.write(recordWritten(out));
   return ok;
 }

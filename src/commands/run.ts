@@ -146,11 +146,11 @@ async function action(recipePath: string, o: Options): Promise<void> {
       // a whole run (not a shard) leaves its record, METHODS.md and report.html
       ...(record
         ? {
-            onTables: async (run: Record<string, unknown>) => {
+            onResultsWritten: async (run: Record<string, unknown>) => {
               say('writing the methods record and the report (METHODS.md, report.html)');
               await preloaded;
               const { writeRunRecord } = await import('./run-record.js');
-              recorded = await writeRunRecord(out, recipe as unknown as Record<string, unknown>, run);
+              recorded = await writeRunRecord(out, recipe as unknown as Record<string, unknown>, { run, quiet: true });
             },
           }
         : {}),
@@ -166,6 +166,8 @@ async function action(recipePath: string, o: Options): Promise<void> {
         process.stdout.write(`failed: ${failures.slice(0, 5).join('\n        ')}${failures.length > 5 ? '\n        ...' : ''}\n`);
       if (s.outputs.length) process.stdout.write(`results in ${out}: ${s.outputs.map((p) => p.slice(out.length + 1)).join(', ')}\n`);
     }
+    // after the summary, as before the record was written inside runRecipe
+    if (recorded) process.stdout.write((await import('./run-record.js')).recordWritten(out));
     if (s.stopped) process.exitCode = 130;
     else if (s.failed > 0 || (!shard && !s.complete) || s.exportError || recorded === false) process.exitCode = 1;
   } finally {

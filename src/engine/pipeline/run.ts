@@ -53,10 +53,7 @@ export interface RunOptions {
   recipePath?: string;
   /** Called after each image set is finished (in completion order). */
   onResult?: (r: JobDone) => void;
-  /**
-   * Called as the tables are written (in a worker thread: this thread is idle meanwhile, and
-   * commands/run.ts loads the report's code then), then exported.
-   */
+  /** Called as the tables are written (in a worker thread), then exported. */
   onMergeStep?: (step: MergeStep) => void;
   /**
    * Called once the result tables of a complete run (not a shard) are written and exported, with
@@ -64,7 +61,7 @@ export interface RunOptions {
    * run.json is written (which then says the folder is complete). commands/run.ts writes the
    * methods record and the report here.
    */
-  onTables?: (run: Record<string, unknown>) => Promise<unknown>;
+  onResultsWritten?: (run: Record<string, unknown>) => Promise<unknown>;
   /**
    * Called once when a core has nothing to do: at the start when there are fewer lanes than
    * cores, else when the first lane runs out of image sets (at the latest after the last one).
@@ -340,7 +337,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     outputs: [],
     notes,
   };
-  // what run.json says about the run, also given to onTables before run.json is written
+  // what run.json says about the run, also given to onResultsWritten before run.json is written
   const header = {
     scopepilot: VERSION,
     node: process.version,
@@ -353,7 +350,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   };
   /** When the tables and exports were complete (the methods record, written next, says the same). */
   let finishedAt: string | undefined;
-  const onTables = o.onTables;
+  const onResultsWritten = o.onResultsWritten;
   if (stopped) notes.push(`stopped after ${done} of ${selected} image sets; rerun the same command to continue`);
   else if (!o.shard) {
     const m = await mergeInWorker(
@@ -366,11 +363,11 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
         select: { hash, names },
       },
       o.onMergeStep,
-      onTables
+      onResultsWritten
         ? (tables) => {
             if (!tables.complete) return Promise.resolve();
             finishedAt = new Date().toISOString();
-            return onTables({ status: 'done', ...header, finishedAt });
+            return onResultsWritten({ status: 'done', ...header, finishedAt });
           }
         : undefined,
     );
@@ -389,7 +386,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     stageMs: Object.fromEntries(Object.entries(stageMs).map(([k, v]) => [k, Math.round(v)])),
     /**
      * Wall time (ms) of the run's phases: set-up (recipe, scan, resume check), the image sets, then
-     * tables and exports (and the methods record and report that onTables writes then).
+     * tables and exports (and the methods record and report that onResultsWritten writes then).
      */
     phaseMs: {
       setup: Math.round(tImages - t0),
