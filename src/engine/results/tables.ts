@@ -27,8 +27,8 @@ export {
  */
 function objectRows(imageNumber: number, metaText: string, o: ObjectLines, columns: readonly string[]): string {
   const same = o.columns.length === columns.length && o.columns.every((k, i) => k === columns[i]);
-  const at = new Map(o.columns.map((k, i) => [k, i]));
-  const pos = same ? [] : columns.map((k) => at.get(k) ?? -1);
+  const at = same ? undefined : new Map(o.columns.map((k, i) => [k, i]));
+  const pos = at ? columns.map((k) => at.get(k) ?? -1) : [];
   const text = o.text;
   let out = '';
   for (let start = 0; start < text.length; ) {
