@@ -1,20 +1,12 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Checkpoint, checkpointObjectCount, objectLines } from '../../../src/engine/pipeline/checkpoint.js';
 import { mergeTables } from '../../../src/engine/pipeline/merge.js';
 import { csvCell } from '../../../src/engine/results/csv.js';
+import { tempFolders } from '../../helpers/tmp.js';
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'sp-cp-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tmp = tempFolders('sp-cp-');
 
 function checkpoint(n: number, total: number, objects: Pick<Checkpoint, 'objects' | 'objectsCsv'>): Checkpoint {
   return {

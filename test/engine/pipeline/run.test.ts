@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/engine/errors.js';
 import { label } from '../../../src/engine/ops/label.js';
 import type { PipelineDeps } from '../../../src/engine/pipeline/deps.js';
@@ -10,16 +9,9 @@ import { parseRecipe } from '../../../src/engine/pipeline/recipe.js';
 import { parseShard, runRecipe, shardRange } from '../../../src/engine/pipeline/run.js';
 import { parseCsv } from '../../../src/engine/results/csv.js';
 import type { ImageSet, Plane } from '../../../src/engine/types.js';
+import { tempFolders } from '../../helpers/tmp.js';
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'sp-run-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tmp = tempFolders('sp-run-');
 
 /** A 40x40 plane with `n` bright 4x4 squares on a dim background. */
 function plane(n: number, level = 1000): Plane {

@@ -1,19 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CsvWriter, csvLine, parseCsv } from '../../../src/engine/results/csv.js';
 import { exportTables } from '../../../src/engine/results/export.js';
+import { tempFolders } from '../../helpers/tmp.js';
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'sp-results-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const tmp = tempFolders('sp-results-');
 
 describe('CSV', () => {
   it('quotes what needs quoting, writes missing numbers as empty cells, and reads back', () => {
