@@ -1,7 +1,7 @@
 // The runner (`scopepilot run`): throughput with 1 and 2 workers on 200 image sets (and, as the
-// machine's ceiling, two 1-worker runs at once), peak memory
-// for 200 vs 2,000 image sets, the runner's overhead over pure compute, and kill -9 at random
-// points 5 times with resume (outputs must equal one clean run).
+// machine's ceiling, two 1-worker runs at once), peak memory for 200 vs 2,000 image sets, the
+// runner's overhead over pure compute, and kill -9 at random points 5 times with resume (outputs
+// must equal one clean run).
 // `npm run build && node bench/run.mjs run`. Data: BBBC039 images hard-linked under plate-style
 // names (no copies of the shared data; tiles for the 2,000-set memory run are written to .bench-out).
 import { spawn, spawnSync } from 'node:child_process';
@@ -136,9 +136,9 @@ export default async function runBench(ctx) {
       } catch {}
       runs[k].push(r);
     }
-    // the machine's own ceiling for two lanes: two independent 1-worker runs at once (no shared
-    // anything), against the 1-worker run just before. A shared virtual machine often gives less
-    // than 2x even then (cores that are hyperthreads or shared with other guests)
+    // the machine's own ceiling for two lanes: two independent 1-worker runs at once (nothing
+    // shared), against this round's 1-worker run. A shared virtual machine often gives less than
+    // 2x even then (its cores are hyperthreads, or shared with other guests)
     const both = await Promise.all(
       ['a', 'b'].map((x) => {
         rmSync(join(base, `out-pair-${x}`), { recursive: true, force: true });

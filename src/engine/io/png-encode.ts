@@ -43,8 +43,10 @@ function chunk(type: string, data: Uint8Array): Buffer {
  * Encode `index` (width x height, row by row, one palette index per pixel) with `palette`
  * (3 bytes r, g, b per entry, at most 256 entries) as a PNG. Every row uses the Sub filter
  * (difference to the pixel on the left), which suits palettes that run from dark to light as a
- * grey ramp does: on 512 px BBBC039 previews it gave 8% smaller files than no filter, and zlib
- * level 1 was within 4% of level 6 in size at a quarter of the time.
+ * grey ramp does: 7-10% smaller files than no filter on 512 px BBBC039 previews. zlib compresses
+ * with runs only (Z_RLE): on those noisy previews 6-8% smaller than its level 1 and up to 1.5x
+ * as fast; unlike Huffman coding alone it still shrinks flat backgrounds (a black 512 x 383
+ * preview: 1 KB against 25 KB).
  */
 export function encodePalettePng(width: number, height: number, index: Uint8Array, palette: Uint8Array): Buffer {
   if (index.length !== width * height) throw new RangeError(`encodePalettePng: ${index.length} indices for ${width} x ${height}`);
