@@ -135,6 +135,30 @@ describe('renderPreview', () => {
     expect([m.width, m.height, m.format]).toEqual([20, 10, 'png']);
   });
 
+  it('enlarging (a tiny image) gives grey pixels from black to white and outlines in the outline colour only', async () => {
+    const png = await renderPreview(plane, { width: 160, labels: labelsOf(w, h, lab) });
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([160, 80, 3]);
+    const greys = new Set<number>();
+    let outline = 0;
+    for (let i = 0; i < 160 * 80; i++) {
+      const [r, g, b] = [data[i * 3]!, data[i * 3 + 1]!, data[i * 3 + 2]!];
+      if (r === 255 && g === 212 && b === 0) outline++;
+      else {
+        expect(r === g && g === b).toBe(true);
+        greys.add(r);
+      }
+    }
+    expect(outline).toBeGreaterThan(0);
+    expect(Math.min(...greys)).toBe(0);
+    expect(Math.max(...greys)).toBe(255);
+    // without labels no pixel takes the outline colour (interpolation overshoot stays grey)
+    const plain = await sharp(await renderPreview(plane, { width: 160 })).raw().toBuffer();
+    let coloured = 0;
+    for (let i = 0; i < plain.length; i += 3) if (plain[i] !== plain[i + 1] || plain[i + 1] !== plain[i + 2]) coloured++;
+    expect(coloured).toBe(0);
+  });
+
   it('shrinking averages the pixels each output pixel covers (1-px stripes become grey, not black or white)', async () => {
     const stripes: Plane = { width: 40, height: 20, data: new Uint16Array(800), bitDepth: 16 };
     for (let i = 0; i < 800; i++) (stripes.data as Uint16Array)[i] = i % 2 === 0 ? 1000 : 3000;
