@@ -153,7 +153,9 @@ describe('renderPreview', () => {
     expect(Math.min(...greys)).toBe(0);
     expect(Math.max(...greys)).toBe(255);
     // without labels no pixel takes the outline colour (interpolation overshoot stays grey)
-    const plain = await sharp(await renderPreview(plane, { width: 160 })).raw().toBuffer();
+    const plain = await sharp(await renderPreview(plane, { width: 160 }))
+      .raw()
+      .toBuffer();
     let coloured = 0;
     for (let i = 0; i < plain.length; i += 3) if (plain[i] !== plain[i + 1] || plain[i + 1] !== plain[i + 2]) coloured++;
     expect(coloured).toBe(0);
