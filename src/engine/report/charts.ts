@@ -4,6 +4,7 @@
  * so tests can check what is plotted without rendering.
  * @see https://vega.github.io/vega-lite/
  */
+import { loadVega } from './vega-load.js';
 
 /** A vega-lite spec (kept loose: the library validates it). */
 export type VlSpec = Record<string, unknown>;
@@ -193,8 +194,7 @@ export function histogram(values: ArrayLike<number>, n = 40): { start: number; e
  * network). Throws when the spec is invalid.
  */
 export async function renderSvg(spec: VlSpec): Promise<string> {
-  const vega = await import('vega');
-  const vl = await import('vega-lite');
+  const { vega, vl } = await loadVega();
   const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {

@@ -5,11 +5,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { renderSvg, type VlSpec } from './charts.js';
+import { loadVega } from './vega-load.js';
 
 const port = parentPort;
 if (port) {
   // load vega while the main thread is busy with other parts of the report
-  Promise.all([import('vega'), import('vega-lite')]).catch(() => undefined);
+  loadVega().catch(() => undefined);
   port.on('message', (m: { id: number; spec: VlSpec }) => {
     renderSvg(m.spec).then(
       (svg) => port.postMessage({ id: m.id, svg }),

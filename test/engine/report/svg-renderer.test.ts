@@ -1,7 +1,9 @@
 /**
  * The figures' worker thread (report/svg-worker.ts) draws the same SVG bytes as charts.ts in this
  * thread. The worker only exists in the build: this test uses dist/ (built by `npm run build`,
- * which the CI runs first) and skips with a message without it.
+ * which the CI runs first) and skips with a message without it. The built worker loads vega
+ * from dist's one-file bundle (scripts/bundle-vega.mjs) and this thread from the packages, so
+ * the test also checks that the bundle draws the same bytes.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -35,5 +37,16 @@ describe.skipIf(!built)('figures drawn in a worker thread', () => {
     }
     // after close, figures are drawn in this thread
     expect(await svg.render(spec)).toContain('<svg');
+  });
+
+  it('the build bundled vega for the worker, with the licences of what it bundles', async () => {
+    const bundle = join(BUILT, '..', 'vega-bundle.js');
+    expect(existsSync(bundle)).toBe(true);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(bundle, 'utf8')).toMatch(/export \{[^}]*vegaLite/);
+    const licences = await readFile(join(BUILT, '..', 'vega-bundle.LICENSES.txt'), 'utf8');
+    expect(licences).toMatch(/^vega \d+\.\d+\.\d+ \(BSD-3-Clause\)$/m);
+    expect(licences).toMatch(/^d3-scale \d+\.\d+\.\d+ \(ISC\)$/m);
+    expect(licences).toMatch(/Copyright/);
   });
 });
