@@ -6,9 +6,11 @@
 // loads the packages themselves.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const out = new URL('../dist/engine/report/vega-bundle.js', import.meta.url);
-const licences = new URL('../dist/engine/report/vega-bundle.LICENSES.txt', import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist/engine/report/vega-bundle.js');
+const licences = join(root, 'dist/engine/report/vega-bundle.LICENSES.txt');
 let esbuild;
 try {
   esbuild = await import('esbuild');
@@ -23,9 +25,10 @@ async function bundle(esbuild) {
   const result = await esbuild.build({
     stdin: {
       contents: "export * as vega from 'vega';\nexport * as vegaLite from 'vega-lite';\n",
-      resolveDir: new URL('..', import.meta.url).pathname,
+      resolveDir: root,
       sourcefile: 'vega-bundle-entry.js',
     },
+    absWorkingDir: root,
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -33,7 +36,7 @@ async function bundle(esbuild) {
     legalComments: 'eof',
     banner: { js: '// vega and vega-lite with their dependencies, bundled by scripts/bundle-vega.mjs; licences in vega-bundle.LICENSES.txt' },
     metafile: true,
-    outfile: out.pathname,
+    outfile: out,
     logLevel: 'warning',
   });
 
@@ -41,7 +44,7 @@ async function bundle(esbuild) {
   const packages = new Map();
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
-    if (m && !packages.has(m[1])) packages.set(m[1], join(new URL('..', import.meta.url).pathname, m[1]));
+    if (m && !packages.has(m[1])) packages.set(m[1], join(root, m[1]));
   }
   const sections = [...packages.values()].sort().map((dir) => {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
