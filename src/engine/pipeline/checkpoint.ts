@@ -105,14 +105,7 @@ export function safeNames(ids: readonly string[]): string[] {
 /** `table` as CSV lines (see ObjectLines): the ObjectNumber column first, or 1, 2, ... without one. */
 export function objectLines(table: ObjectTable): ObjectLines {
   const on = table.columns.indexOf('ObjectNumber');
-  const pos: number[] = [];
-  const columns: string[] = [];
-  table.columns.forEach((k, i) => {
-    if (i !== on) {
-      pos.push(i);
-      columns.push(k);
-    }
-  });
+  const columns = table.columns.filter((_, i) => i !== on);
   const n = table.rows.length;
   // the usual table (ObjectNumber first, every row complete) in one native call: JSON writes
   // numbers in the same shortest round-trip form as csvCell, and NaN / Infinity as null. Cell by
@@ -121,6 +114,8 @@ export function objectLines(table: ObjectTable): ObjectLines {
     const json = JSON.stringify(table.rows);
     return { columns, count: n, text: `${json.slice(2, -2).replaceAll('],[', '\n').replaceAll('null', '')}\n` };
   }
+  // otherwise cell by cell: the positions of the measurement columns in each row
+  const pos = table.columns.flatMap((_, i) => (i === on ? [] : [i]));
   let text = '';
   for (let r = 0; r < n; r++) {
     const row = table.rows[r]!;
@@ -128,7 +123,7 @@ export function objectLines(table: ObjectTable): ObjectLines {
     for (let j = 0; j < pos.length; j++) line += `,${csvCell(row[pos[j]!] ?? null)}`;
     text += `${line}\n`;
   }
-  return { columns, count: table.rows.length, text };
+  return { columns, count: n, text };
 }
 
 /** The object lines of a checkpoint of either version (none when it has no objects). */

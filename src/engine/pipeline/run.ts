@@ -257,7 +257,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const tImages = performance.now();
   const script = workerScript();
   const lanes = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length || 1));
-  // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.2 s, the
+  // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.1 s, the
   // report's more), not after the last image set
   let idleCore = false;
   const onIdleCore = () => {

@@ -1,6 +1,6 @@
 /**
  * The report's figures rendered in a worker thread (svg-worker.ts), so that vega's loading
- * (0.15-0.2 s in a fresh process) and its rendering run on the second core while the main thread
+ * (0.1 s from the build's bundle, 0.25 s from the packages; see vega-load.ts) and its rendering run on the second core while the main thread
  * writes the methods record and the thumbnails: at the end of `scopepilot run` both cores are
  * otherwise idle but one. The SVG bytes are the same as in-thread (charts.ts renderSvg; ids are
  * renumbered per figure by scopeSvgIds). Without a built worker script (tests), or when the
