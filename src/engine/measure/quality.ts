@@ -3,7 +3,9 @@
  * metrics ScopePilot's QC rules need (signal-to-noise, illumination unevenness, bright debris,
  * object count). Computed on the raw plane, before any correction. Judging them: ./qc.ts.
  */
+import type { Histogram } from '../ops/threshold/otsu.js';
 import type { Plane } from '../types.js';
+import { edgeSharpness, localFocus, offsetCorrelation, unevenness } from './quality-spatial.js';
 import { histKth, histMedian, histMedianAbsDev, intHistogram, medianInPlace, selectInPlace } from './robust.js';
 import { countComponents, robustOtsu } from './robust-threshold.js';
 import { powerLogLogSlope } from './spectrum.js';
@@ -30,6 +32,13 @@ const DEBRIS_FACTOR = 3;
 export function inferCeiling(max: number, bitDepth: number): number {
   for (const b of [8, 10, 12, 14, 16]) if (b <= bitDepth && max <= 2 ** b - 1) return 2 ** b - 1;
   return 2 ** bitDepth - 1;
+}
+
+/** The histogram `histogram()` (ops/threshold/otsu.ts) gives integer data, from an `intHistogram`. */
+function otsuHistogram(hist: { counts: Float64Array; lo: number }): Histogram {
+  const centers = new Float64Array(hist.counts.length);
+  for (let b = 0; b < centers.length; b++) centers[b] = hist.lo + b;
+  return { counts: hist.counts, centers };
 }
 
 function containerMax(plane: Plane): number {
@@ -78,31 +87,49 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   const isInt = !(data instanceof Float32Array);
   const cmax = containerMax(plane);
 
+  // 8/16-bit data: every sum below comes from the histogram, not the pixels (integer sums are
+  // exact, so mean, total, minimum and maximum are the same; the variance differs in the last bits)
+  const hist = isInt && n > 0 ? intHistogram(data as Uint8Array | Uint16Array) : undefined;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   let nLo = 0;
   let nHi = 0;
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = data[i]!;
-    sum += v;
-    if (v < lo) {
-      lo = v;
-      nLo = 1;
-    } else if (v === lo) nLo++;
-    if (v > hi) {
-      hi = v;
-      nHi = 1;
-    } else if (v === hi) nHi++;
+  let ss = 0;
+  if (hist) {
+    const { counts } = hist;
+    lo = hist.lo;
+    hi = hist.lo + counts.length - 1;
+    nLo = counts[0]!;
+    nHi = counts[counts.length - 1]!;
+    for (let b = 0; b < counts.length; b++) sum += counts[b]! * (lo + b);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = data[i]!;
+      sum += v;
+      if (v < lo) {
+        lo = v;
+        nLo = 1;
+      } else if (v === lo) nLo++;
+      if (v > hi) {
+        hi = v;
+        nHi = 1;
+      } else if (v === hi) nHi++;
+    }
   }
   const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const d = data[i]! - mean;
-    ss += d * d;
+  if (hist) {
+    for (let b = 0; b < hist.counts.length; b++) {
+      const d = lo + b - mean;
+      ss += hist.counts[b]! * d * d;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = data[i]! - mean;
+      ss += d * d;
+    }
   }
   const variance = ss / n;
-  const hist = isInt ? intHistogram(data as Uint8Array | Uint16Array) : undefined;
   const ceiling = opts.trueMax ?? (isInt ? inferCeiling(hi, plane.bitDepth) : Number.NaN);
   let nSat = 0;
   if (hist) {
@@ -125,8 +152,8 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   const m: Record<string, number> = {
     ImageQuality_FocusScore: mean > 0 ? variance / (mean * cmax) : 0,
     ImageQuality_LocalFocusScore: localFocus(data, w, h, scale, cmax),
-    ImageQuality_PowerLogLogSlope: powerLogLogSlope(data, w, h),
-    ImageQuality_Correlation: offsetCorrelation(data, w, h, scale),
+    ImageQuality_PowerLogLogSlope: powerLogLogSlope(data, w, h, hist),
+    ImageQuality_Correlation: offsetCorrelation(data, w, h, scale, lo, hi),
     ImageQuality_PercentMaximal: (100 * nHi) / n,
     ImageQuality_PercentMinimal: (100 * nLo) / n,
     ImageQuality_PercentSaturated: Number.isFinite(ceiling) ? (100 * nSat) / n : Number.NaN,
@@ -151,7 +178,7 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
       ImageQuality_ObjectCount: opts.objectCount ?? 0,
     };
   }
-  const split = robustOtsu(data, w, h, MIN_OBJECT_AREA);
+  const split = robustOtsu(data, w, h, MIN_OBJECT_AREA, hist && otsuHistogram(hist));
   const t = split.threshold;
   const fg = new Uint8Array(n);
   let nFg = 0;
@@ -197,7 +224,9 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
   const cap = Number.isFinite(ceiling) ? bgMed + 0.95 * (ceiling - bgMed) : Number.POSITIVE_INFINITY;
   const debrisLevel = Math.max(bgMed + 2 * bright, Math.min(bgMed + DEBRIS_FACTOR * bright, cap));
   let nDebris = 0;
-  for (let i = 0; i < n; i++) if (data[i]! > debrisLevel) nDebris++;
+  if (hist) {
+    for (let b = Math.max(0, Math.floor(debrisLevel - hist.lo) + 1); b < hist.counts.length; b++) nDebris += hist.counts[b]!;
+  } else for (let i = 0; i < n; i++) if (data[i]! > debrisLevel) nDebris++;
   const objects = opts.objectCount ?? split.objects ?? countComponents(data, w, h, t, MIN_OBJECT_AREA);
   // Debris is a few bright things; when very bright pixels sit in many objects the whole field is
   // overexposed (the saturation check's business), not dirty.
@@ -213,185 +242,4 @@ export function measureImageQuality(plane: Plane, opts: ImageQualityOptions = {}
     ImageQuality_DebrisFraction: nFg > 0 ? nDebris / nFg : 0,
     ImageQuality_ObjectCount: objects,
   };
-}
-
-/**
- * CellProfiler's LocalFocusScore: the image is cut into ceil(H/scale) x ceil(W/scale) tiles (tile of
- * pixel (x, y): floor(y * rows / H), floor(x * cols / W)); each tile's normalized variance
- * (variance / mean, 0..1 data, mean 0 counted as 1) is taken; the score is their variance divided
- * by their median (0 when the median is 0).
- */
-function localFocus(data: ArrayLike<number>, w: number, h: number, scale: number, cmax: number): number {
-  const ty = Math.floor((h + scale - 1) / scale);
-  const tx = Math.floor((w + scale - 1) / scale);
-  const colOf = new Int32Array(w);
-  for (let x = 0; x < w; x++) colOf[x] = Math.floor((x * tx) / w);
-  const s = new Float64Array(tx * ty);
-  const s2 = new Float64Array(tx * ty);
-  const c = new Float64Array(tx * ty);
-  for (let y = 0; y < h; y++) {
-    const ro = Math.floor((y * ty) / h) * tx;
-    const o = y * w;
-    for (let x = 0; x < w; x++) {
-      const k = ro + colOf[x]!;
-      const v = data[o + x]! / cmax;
-      s[k]! += v;
-      s2[k]! += v * v;
-      c[k]!++;
-    }
-  }
-  const nv = new Float64Array(tx * ty);
-  let mean = 0;
-  for (let k = 0; k < tx * ty; k++) {
-    const mu = c[k]! > 0 ? s[k]! / c[k]! : 0;
-    const variance = c[k]! > 0 ? Math.max(0, s2[k]! / c[k]! - mu * mu) : 0;
-    nv[k] = variance / (mu === 0 ? 1 : mu);
-    mean += nv[k]!;
-  }
-  mean /= tx * ty;
-  let v = 0;
-  for (let k = 0; k < tx * ty; k++) v += (nv[k]! - mean) ** 2;
-  v /= tx * ty;
-  const med = medianInPlace(nv);
-  return med > 0 ? v / med : 0;
-}
-
-/**
- * CellProfiler's image Correlation: Haralick correlation (H3) of the grey-level co-occurrence of
- * pixels `d` apart horizontally, on the image scaled to 8 grey levels between its min and max.
- * @see Haralick et al., IEEE Trans. Syst. Man Cybern. 3:610 (1973)
- */
-function offsetCorrelation(data: ArrayLike<number>, w: number, h: number, d: number): number {
-  const L = 8;
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < w * h; i++) {
-    const v = data[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (!(hi > lo) || d >= w) return Number.NaN;
-  const range = hi - lo;
-  const P = new Float64Array(L * L);
-  let n = 0;
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    for (let x = 0; x + d < w; x++) {
-      // multiply, then divide (as numpy), so values on a level boundary round the same way
-      const a = Math.min(L - 1, Math.floor(((data[o + x]! - lo) * L) / range));
-      const b = Math.min(L - 1, Math.floor(((data[o + x + d]! - lo) * L) / range));
-      P[a * L + b]!++;
-      n++;
-    }
-  }
-  let mx = 0;
-  let my = 0;
-  for (let a = 0; a < L; a++) {
-    for (let b = 0; b < L; b++) {
-      const p = P[a * L + b]! / n;
-      mx += a * p;
-      my += b * p;
-    }
-  }
-  let vx = 0;
-  let vy = 0;
-  let cov = 0;
-  for (let a = 0; a < L; a++) {
-    for (let b = 0; b < L; b++) {
-      const p = P[a * L + b]! / n;
-      vx += (a - mx) ** 2 * p;
-      vy += (b - my) ** 2 * p;
-      cov += (a - mx) * (b - my) * p;
-    }
-  }
-  return vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : Number.NaN;
-}
-
-/**
- * See ImageQuality_IlluminationUnevenness in {@link measureImageQuality}: the image is cut into 3
- * vertical and 3 horizontal strips (each holds many objects, so cell-to-cell variation averages
- * out; very bright debris is left out); in each strip the mean background and the mean foreground-minus-background are taken.
- */
-function unevenness(
-  data: ArrayLike<number>,
-  fg: Uint8Array,
-  w: number,
-  h: number,
-  bgMed: number,
-  contrast: number,
-  debrisLevel: number,
-): number {
-  const S = 3;
-  // "Clearly above background" (a fifth of the typical contrast), so that objects dimmed by the
-  // uneven light still count on the dark side.
-  const dimLevel = bgMed + 0.2 * contrast;
-  // strips 0..2 vertical (by x), 3..5 horizontal (by y)
-  const fs = new Float64Array(2 * S);
-  const fc = new Float64Array(2 * S);
-  const bs = new Float64Array(2 * S);
-  const bc = new Float64Array(2 * S);
-  for (let y = 0; y < h; y++) {
-    const sy = S + Math.min(S - 1, ((y * S) / h) | 0);
-    for (let x = 0; x < w; x++) {
-      const sx = Math.min(S - 1, ((x * S) / w) | 0);
-      const i = y * w + x;
-      const v = data[i]!;
-      if (v > debrisLevel) continue;
-      if (v > dimLevel) {
-        fs[sx]! += v;
-        fc[sx]!++;
-        fs[sy]! += v;
-        fc[sy]!++;
-      } else if (!fg[i]) {
-        bs[sx]! += v;
-        bc[sx]!++;
-        bs[sy]! += v;
-        bc[sy]!++;
-      }
-    }
-  }
-  if (!(contrast > 0)) return 0;
-  let worst = 0;
-  for (let dir = 0; dir < 2; dir++) {
-    let bMin = Number.POSITIVE_INFINITY;
-    let bMax = Number.NEGATIVE_INFINITY;
-    let cMin = Number.POSITIVE_INFINITY;
-    let cMax = Number.NEGATIVE_INFINITY;
-    for (let k = dir * S; k < dir * S + S; k++) {
-      const b = bc[k]! > 0 ? bs[k]! / bc[k]! : bgMed;
-      if (b < bMin) bMin = b;
-      if (b > bMax) bMax = b;
-      if (fc[k]! < 100) continue;
-      const c = fs[k]! / fc[k]! - b;
-      if (c < cMin) cMin = c;
-      if (c > cMax) cMax = c;
-    }
-    const bgSpread = bMax > bMin ? (bMax - bMin) / contrast : 0;
-    const fgSpread = cMax > cMin && cMax > 0 ? (cMax - cMin) / cMax : 0;
-    worst = Math.max(worst, bgSpread, fgSpread);
-  }
-  return worst;
-}
-
-/**
- * Mean gradient magnitude (central differences) on the foreground boundary, divided by the
- * foreground-minus-background contrast: about 1 / (edge width in px). Blur widens edges and
- * lowers it; unlike the power-spectrum slope it does not depend on how many objects the field holds.
- */
-function edgeSharpness(data: ArrayLike<number>, fg: Uint8Array, w: number, h: number, contrast: number): number {
-  if (!(contrast > 0)) return 0;
-  let sum = 0;
-  let count = 0;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      const f = fg[i]!;
-      if (f === 0 || (fg[i - 1] === f && fg[i + 1] === f && fg[i - w] === f && fg[i + w] === f)) continue;
-      const gx = (data[i + 1]! - data[i - 1]!) / 2;
-      const gy = (data[i + w]! - data[i - w]!) / 2;
-      sum += Math.sqrt(gx * gx + gy * gy);
-      count++;
-    }
-  }
-  return count > 0 ? sum / count / contrast : 0;
 }

@@ -2,8 +2,8 @@
  * A foreground/background split for QC that a few very bright specks cannot fool: plain Otsu,
  * unless Otsu with the top 1% of the histogram clipped reveals many more objects.
  */
-import { label } from '../ops/label.js';
-import { histogram, otsuFromHistogram } from '../ops/threshold/otsu.js';
+import { find } from '../ops/label.js';
+import { type Histogram, histogram, otsuFromHistogram } from '../ops/threshold/otsu.js';
 import type { PlaneData } from '../types.js';
 
 /** Signal-to-noise a split must reach to count as real foreground (noise split in two gives ~3-4). */
@@ -45,16 +45,81 @@ function splitSnr(counts: Float64Array, tb: number): number {
   return (fgMed - bgMed) / mad;
 }
 
-/** Number of 8-connected components of `values > t` with at least `minArea` pixels. */
+/**
+ * Number of 8-connected components of `values > t` with at least `minArea` pixels.
+ * Counted on runs (horizontal stretches of foreground) with union-find, never on pixels: the
+ * only per-pixel work is the comparison with `t`. A labelled image (ops/label.ts) is not needed
+ * for a count and took 4-6 ms per BBBC039 field (mask, labels, areas: three passes and two
+ * arrays); this takes about 1 ms.
+ */
 export function countComponents(values: PlaneData | Float32Array, w: number, h: number, t: number, minArea: number): number {
-  const n = w * h;
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (values[i]! > t) mask[i] = 1;
-  const lab = label({ width: w, height: h, data: mask }, 8);
-  const areas = new Int32Array(lab.count + 1);
-  for (let i = 0; i < n; i++) areas[lab.data[i]!]!++;
+  const maxRuns = (w >> 1) + 1;
+  let prevStart = new Int32Array(maxRuns);
+  let prevEnd = new Int32Array(maxRuns);
+  let prevId = new Int32Array(maxRuns);
+  let curStart = new Int32Array(maxRuns);
+  let curEnd = new Int32Array(maxRuns);
+  let curId = new Int32Array(maxRuns);
+  let parent = new Int32Array(1024);
+  let area = new Float64Array(1024);
+  let next = 1;
+  let nPrev = 0;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    let nCur = 0;
+    let j = 0;
+    let x = 0;
+    while (x < w) {
+      while (x < w && !(values[o + x]! > t)) x++;
+      if (x === w) break;
+      const s = x;
+      while (x < w && values[o + x]! > t) x++;
+      // run [s, x): it touches a run [ps, pe) of the row above when ps <= x and pe >= s
+      while (j < nPrev && prevEnd[j]! < s) j++;
+      let id = 0;
+      for (let k = j; k < nPrev && prevStart[k]! <= x; k++) {
+        const r = find(parent, prevId[k]!);
+        if (id === 0) id = r;
+        else if (r !== id) {
+          // the earlier (smaller) id stays the root and takes the other's area
+          const keep = Math.min(r, id);
+          const drop = Math.max(r, id);
+          parent[drop] = keep;
+          area[keep]! += area[drop]!;
+          id = keep;
+        }
+      }
+      if (id === 0) {
+        if (next === parent.length) {
+          const p2 = new Int32Array(2 * next);
+          p2.set(parent);
+          parent = p2;
+          const a2 = new Float64Array(2 * next);
+          a2.set(area);
+          area = a2;
+        }
+        id = next++;
+        parent[id] = id;
+      }
+      area[id]! += x - s;
+      curStart[nCur] = s;
+      curEnd[nCur] = x;
+      curId[nCur] = id;
+      nCur++;
+    }
+    let swap = prevStart;
+    prevStart = curStart;
+    curStart = swap;
+    swap = prevEnd;
+    prevEnd = curEnd;
+    curEnd = swap;
+    swap = prevId;
+    prevId = curId;
+    curId = swap;
+    nPrev = nCur;
+  }
   let c = 0;
-  for (let l = 1; l <= lab.count; l++) if (areas[l]! >= minArea) c++;
+  for (let l = 1; l < next; l++) if (parent[l] === l && area[l]! >= minArea) c++;
   return c;
 }
 
@@ -65,10 +130,16 @@ export function countComponents(values: PlaneData | Float32Array, w: number, h: 
  * top 1% clipped (so that very bright specks cannot pull the threshold above the nuclei) gives a
  * split that still stands out (signal-to-noise >= 10 in histogram-bin units) AND reveals at least
  * twice as many objects (+5): then the bright specks were hiding the real foreground.
+ * `hist`: the values' histogram as `histogram(values)` gives it, when the caller has it.
  * @see N. Otsu, IEEE Trans. Syst. Man Cybern. 9:62 (1979)
  */
-export function robustOtsu(values: PlaneData | Float32Array, w: number, h: number, minArea = 16): { threshold: number; objects?: number } {
-  const hist = histogram(values);
+export function robustOtsu(
+  values: PlaneData | Float32Array,
+  w: number,
+  h: number,
+  minArea = 16,
+  hist: Histogram = histogram(values),
+): { threshold: number; objects?: number } {
   const { counts, centers } = hist;
   const n = counts.length;
   if (n <= 1) return { threshold: n === 1 ? centers[0]! : Number.NaN, objects: 0 };

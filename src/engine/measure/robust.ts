@@ -64,18 +64,21 @@ export function mad(values: ArrayLike<number>, center = median(values)): number 
   return medianInPlace(Float64Array.from(a));
 }
 
-/** Counts per integer value of 8/16-bit data: counts[v - lo] for v in lo..hi. */
+/**
+ * Counts per integer value of 8/16-bit data: counts[v - lo] for v in lo..hi. One pass over the
+ * pixels into a table of every possible value, then the occupied range is copied out (a second
+ * pass for the minimum and maximum cost as much as the counting).
+ */
 export function intHistogram(data: Uint8Array | Uint16Array): { counts: Float64Array; lo: number } {
-  let lo = 65535;
-  let hi = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
   if (data.length === 0) return { counts: new Float64Array(0), lo: 0 };
+  const all = new Uint32Array(data instanceof Uint8Array ? 256 : 65536);
+  for (let i = 0; i < data.length; i++) all[data[i]!]!++;
+  let lo = 0;
+  while (all[lo] === 0) lo++;
+  let hi = all.length - 1;
+  while (all[hi] === 0) hi--;
   const counts = new Float64Array(hi - lo + 1);
-  for (let i = 0; i < data.length; i++) counts[data[i]! - lo]!++;
+  for (let b = 0; b < counts.length; b++) counts[b] = all[lo + b]!;
   return { counts, lo };
 }
 

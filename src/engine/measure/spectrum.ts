@@ -15,31 +15,45 @@ import { histMedianAbsDev, intHistogram, medianInPlace } from './robust.js';
  * floor(r / (min(H,W)/8) * 100) + 1 with r = √(i² + j²), i = min(i, H-1-i), j = min(j, W-1-j)
  * (CellProfiler's folding), bins 2 .. floor(min(H,W)/8) - 1 are kept, and a least-squares line is
  * fitted to log(power sum) vs log(bin). Constant images and images under 24 px give 0.
+ * `hist`: `intHistogram(values)` of 8/16-bit data, when the caller has it.
  * @see Bray et al., J Biomol Screen 17:266 (2012) (blur metric recommendation);
  *   Field, J Opt Soc Am A 4:2379 (1987) (1/f power spectra of natural images).
  */
-export function powerLogLogSlope(values: PlaneData | Float32Array | Float64Array, w: number, h: number): number {
+export function powerLogLogSlope(
+  values: PlaneData | Float32Array | Float64Array,
+  w: number,
+  h: number,
+  hist?: { counts: Float64Array; lo: number },
+): number {
   const maxwidth = Math.min(w, h) / 8;
   const nLab = Math.floor(maxwidth);
   if (nLab <= 2) return 0;
   const n = w * h;
+  const isInt = values instanceof Uint8Array || values instanceof Uint16Array;
+  // 8/16-bit data: mean, range and scale from the histogram (the caller's, when it has one)
+  const counts = isInt ? (hist ?? intHistogram(values)) : undefined;
   let mean = 0;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    mean += v;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  if (counts) {
+    // integer sums are exact, so this is the same mean as summing the pixels
+    for (let b = 0; b < counts.counts.length; b++) mean += counts.counts[b]! * (counts.lo + b);
+    lo = counts.lo;
+    hi = counts.lo + counts.counts.length - 1;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      mean += v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
   mean /= n;
   if (!(hi > lo)) return 0;
   // median(|img - mean|) as the scale (numpy median).
   let scale: number;
-  if (values instanceof Uint8Array || values instanceof Uint16Array) {
-    const h0 = intHistogram(values);
-    scale = histMedianAbsDev(h0.counts, h0.lo, mean);
-  } else {
+  if (counts) scale = histMedianAbsDev(counts.counts, counts.lo, mean);
+  else {
     const dev = new Float64Array(n);
     for (let i = 0; i < n; i++) dev[i] = Math.abs(values[i]! - mean);
     scale = medianInPlace(dev);
