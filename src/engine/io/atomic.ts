@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync as writeSyncFd } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -26,21 +26,37 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * 1 ms each on a busy 2-core machine, six per file), while this thread has nothing else to do.
  * Not for the main thread of an interactive screen.
  */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+export function writeFileAtomicSync(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   const dir = dirname(path);
   const tmp = join(dir, `.tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     try {
-      writeFileSync(tmp, data);
+      writeSync(tmp, data);
     } catch (err) {
       if ((err as { code?: string }).code !== 'ENOENT') throw err;
       mkdirSync(dir, { recursive: true }); // the first file in this folder
-      writeFileSync(tmp, data);
+      writeSync(tmp, data);
     }
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+/** Create `path` with `data`; pieces are written one after the other (never joined in memory). */
+function writeSync(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
+    writeFileSync(path, data);
+    return;
+  }
+  const fd = openSync(path, 'w');
+  try {
+    for (const piece of data) {
+      for (let done = 0; done < piece.byteLength; ) done += writeSyncFd(fd, piece, done, piece.byteLength - done);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

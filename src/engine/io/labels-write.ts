@@ -4,10 +4,18 @@
  */
 import type { Labels } from '../types.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
-import { encodeTiff } from './tiff-write.js';
+import { encodeTiffParts } from './tiff-write.js';
 
 /** Encode labels as TIFF bytes (see `writeLabelTiff`). */
 export function encodeLabelTiff(labels: Labels, opts: { pixelSizeUm?: number } = {}): Buffer {
+  return Buffer.concat(labelTiffParts(labels, opts));
+}
+
+/**
+ * The TIFF file's pieces (`encodeTiffParts`); the pixels are the one copy of the labels as uint16,
+ * or a view of them when they need uint32.
+ */
+function labelTiffParts(labels: Labels, opts: { pixelSizeUm?: number }): Buffer[] {
   const { width, height, data } = labels;
   let max = 0;
   for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
@@ -16,7 +24,7 @@ export function encodeLabelTiff(labels: Labels, opts: { pixelSizeUm?: number } =
   if (!wide) (pixels as Uint16Array).set(data);
   const desc = [`ImageJ=1.54f`, 'images=1', `min=0.0`, `max=${max}.0`];
   if (opts.pixelSizeUm) desc.push('unit=micron');
-  return encodeTiff([{ width, height, data: pixels }], {
+  return encodeTiffParts([{ width, height, data: pixels }], {
     sampleType: wide ? 'uint32' : 'uint16',
     description: `${desc.join('\n')}\n`,
     ...(opts.pixelSizeUm ? { pixelSizeUm: opts.pixelSizeUm } : {}),
@@ -34,5 +42,5 @@ export async function writeLabelTiff(path: string, labels: Labels, opts: { pixel
 
 /** `writeLabelTiff` with synchronous writes, for worker threads (see `writeFileAtomicSync`). */
 export function writeLabelTiffSync(path: string, labels: Labels, opts: { pixelSizeUm?: number } = {}): void {
-  writeFileAtomicSync(path, encodeLabelTiff(labels, opts));
+  writeFileAtomicSync(path, labelTiffParts(labels, opts));
 }

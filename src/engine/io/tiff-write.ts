@@ -38,8 +38,23 @@ function defaultType(data: TiffPage['data']): TiffSampleType {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The pixel values as little-endian bytes of `type` (a typed-array copy on little-endian hosts). */
+function isArrayOf(d: ArrayLike<number>, type: TiffSampleType): boolean {
+  if (type === 'uint8') return d instanceof Uint8Array;
+  if (type === 'uint16') return d instanceof Uint16Array;
+  if (type === 'uint32') return d instanceof Uint32Array;
+  return d instanceof Float32Array;
+}
+
+/**
+ * The pixel values as little-endian bytes of `type`: on little-endian hosts a view of `d` when it
+ * already is an array of that type and length (the caller must not change it until the bytes are
+ * written), else a typed-array copy.
+ */
 function pixelBytes(d: ArrayLike<number>, type: TiffSampleType, n: number): Buffer {
+  if (LITTLE_ENDIAN && d.length === n && isArrayOf(d, type)) {
+    const a = d as unknown as Uint8Array;
+    return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  }
   if (LITTLE_ENDIAN) {
     const arr =
       type === 'uint8'
@@ -67,6 +82,16 @@ function pixelBytes(d: ArrayLike<number>, type: TiffSampleType, n: number): Buff
  * written as uint32 and must be >= 0.
  */
 export function encodeTiff(pages: TiffPage[], opts: TiffWriteOptions = {}): Buffer {
+  const parts = encodeTiffParts(pages, opts);
+  return Buffer.concat(parts);
+}
+
+/**
+ * `encodeTiff` as the file's pieces in order, for a writer that writes them one after the other
+ * instead of joining them first (a label image's pixels are then never copied twice). Pixel
+ * pieces may be views of the pages' arrays: write them before changing the pages.
+ */
+export function encodeTiffParts(pages: TiffPage[], opts: TiffWriteOptions = {}): Buffer[] {
   if (pages.length === 0) throw new Error('encodeTiff: no pages');
   const first = pages[0]!;
   const type = opts.sampleType ?? defaultType(first.data);
@@ -79,10 +104,10 @@ export function encodeTiff(pages: TiffPage[], opts: TiffWriteOptions = {}): Buff
   const header = Buffer.alloc(8);
   header.write('II', 0, 'latin1');
   header.writeUInt16LE(42, 2);
-  let prevNextPtrPos = 4; // where to write the offset of the next IFD
+  // where to write the offset of the next IFD: the header, then each IFD's last 4 bytes
+  let nextPtr = { buf: header, pos: 4 };
   const all: Buffer[] = [header];
   let total = 8;
-  const patches: { pos: number; value: number }[] = [];
 
   pages.forEach((page, i) => {
     const n = page.width * page.height;
@@ -119,8 +144,8 @@ export function encodeTiff(pages: TiffPage[], opts: TiffWriteOptions = {}): Buff
 
     const ifdSize = 2 + entries.length * 12 + 4;
     const ifdOffset = total;
-    patches.push({ pos: prevNextPtrPos, value: ifdOffset });
     const ifd = Buffer.alloc(ifdSize);
+    nextPtr.buf.writeUInt32LE(ifdOffset, nextPtr.pos);
     ifd.writeUInt16LE(entries.length, 0);
     const extras: Buffer[] = [];
     let extraOffset = ifdOffset + ifdSize;
@@ -151,11 +176,8 @@ export function encodeTiff(pages: TiffPage[], opts: TiffWriteOptions = {}): Buff
       }
     });
     all.push(ifd, ...extras);
-    prevNextPtrPos = ifdOffset + ifdSize - 4;
+    nextPtr = { buf: ifd, pos: ifdSize - 4 };
     total = extraOffset;
   });
-
-  const out = Buffer.concat(all, total);
-  for (const { pos, value } of patches) out.writeUInt32LE(value, pos);
-  return out;
+  return all;
 }

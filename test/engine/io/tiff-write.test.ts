@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { describe, expect, it } from 'vitest';
-import { encodeTiff } from '../../../src/engine/io/tiff-write.js';
+import { encodeLabelTiff, writeLabelTiffSync } from '../../../src/engine/io/labels-write.js';
+import { encodeTiff, encodeTiffParts } from '../../../src/engine/io/tiff-write.js';
 
 async function decode(buf: Buffer) {
   const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
@@ -77,5 +78,28 @@ describe('encodeTiff', () => {
       file,
     ]).toString();
     expect(out.trim()).toBe('uint16 [1, 2, 3, 4, 5, 6, 7, 65535] hello 2.0');
+  });
+});
+
+describe('label TIFFs written in pieces', () => {
+  it('writeLabelTiffSync writes the bytes encodeLabelTiff gives (uint16 and uint32), through geotiff value for value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-labels-'));
+    for (const top of [300, 70000]) {
+      const data = Int32Array.from({ length: 37 * 23 }, (_, i) => (i * 7919) % (top + 1));
+      const labels = { width: 37, height: 23, data, count: top };
+      const path = join(dir, 'sub', `l${top}.tif`);
+      writeLabelTiffSync(path, labels, { pixelSizeUm: 0.65 });
+      const bytes = readFileSync(path);
+      expect(bytes.equals(encodeLabelTiff(labels, { pixelSizeUm: 0.65 }))).toBe(true);
+      const [page] = await decode(bytes);
+      expect(page!.values).toEqual(Array.from(data));
+      expect(data[1]).toBe(7919 % (top + 1)); // the labels are not changed
+    }
+  });
+
+  it('encodeTiffParts joined is encodeTiff, for several pages, a description and a pixel size', () => {
+    const pages = [0, 1, 2].map((k) => ({ width: 5, height: 3, data: Float32Array.from({ length: 15 }, (_, i) => i * k + 0.5) }));
+    const opts = { description: 'ImageJ=1.54f\nimages=3\n', pixelSizeUm: 0.3, software: 'ScopePilot' };
+    expect(Buffer.concat(encodeTiffParts(pages, opts)).equals(encodeTiff(pages, opts))).toBe(true);
   });
 });
