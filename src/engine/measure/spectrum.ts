@@ -2,11 +2,11 @@
  * CellProfiler's power-spectrum blur metric (MeasureImageQuality "PowerLogLogSlope"): the slope of
  * log(power) against log(spatial frequency) of the radially summed power spectrum. Blur removes
  * high frequencies, so the slope gets more negative. Only the low frequencies CellProfiler uses
- * (radius < ~min(H, W)/12) are computed, by a direct DFT of just those rows/columns.
+ * (radius < ~min(H, W)/12) are computed (./spectrum-transform.ts).
  */
 import type { PlaneData } from '../types.js';
-import { doneWithScratch, withScratch } from '../wasm/kernels.js';
 import { histMedianAbsDev, intHistogram, medianInPlace } from './robust.js';
+import { lowFrequencies } from './spectrum-transform.js';
 
 /**
  * Power-log-log slope as CellProfiler 4 `MeasureImageQuality` computes it with
@@ -77,26 +77,9 @@ export function powerLogLogSlope(
   for (let u = 0; u < h; u++) if (wanted[u]) rows.push(u);
   const cols: number[] = [];
   for (let v = 0; v < w; v++) if (Math.min(v, w - 1 - v) <= rMax) cols.push(v);
-  // G[y][j] = sum_x f[y][x] e^{-2πi j x / w}, f = (img - mean) / scale, by Goertzel's recurrence
-  // (one multiply-add per sample and frequency); then the column transforms F[u][j] = sum_y G[y][j]
-  // e^{-2πi u y / h} for the needed u, on the real and imaginary parts separately (the transform
-  // is linear). Both are WebAssembly kernels (src/engine/wasm/assembly/spectrum.ts), two
-  // frequencies per SIMD lane pair, with the cosines and sines computed here.
-  const nr = rows.length;
-  const { k, at } = withScratch(8 * n, 24 * nj, 8 * h * nj, 8 * h * nj, 8 * w, 24 * nr, 8 * nr * nj, 8 * nr * nj, 8 * h, 8 * h);
-  const [pValues, pCoefRow, pGRe, pGIm, pRow, pCoefCol, pFRe, pFIm, pColRe, pColIm] = at;
-  new Float64Array(k.memory.buffer, pValues, n).set(values.subarray(0, n));
-  goertzelTable(
-    new Float64Array(k.memory.buffer, pCoefRow, 3 * nj),
-    Array.from({ length: nj }, (_, j) => j),
-    w,
-  );
-  goertzelTable(new Float64Array(k.memory.buffer, pCoefCol, 3 * nr), rows, h);
-  k.goertzelRows(pValues, w, h, mean, inv, nj, pCoefRow, pGRe, pGIm, pRow);
-  k.goertzelCols(pGRe, pGIm, h, nj, nr, pCoefCol, pFRe, pFIm, pColRe, pColIm);
-  const fRe = new Float64Array(k.memory.buffer, pFRe, nr * nj).slice();
-  const fIm = new Float64Array(k.memory.buffer, pFIm, nr * nj).slice();
-  doneWithScratch();
+  // The transform of f = (img - mean) / scale at the column frequencies 0..nj-1 and the needed
+  // row frequencies (./spectrum-transform.ts: Goertzel's recurrence or FFTs, by size)
+  const { re: fRe, im: fIm } = lowFrequencies(values, w, h, mean, inv, nj, rows);
   const magSum = new Float64Array(nLab);
   const powSum = new Float64Array(nLab);
   for (let r = 0; r < rows.length; r++) {
@@ -154,19 +137,4 @@ function rowIndex(rows: number[], u: number): number {
     else hi = mid - 1;
   }
   return -1;
-}
-
-/**
- * Goertzel coefficients for the kernels: per frequency k of `ks`, [2 cos ω, cos ω, sin ω] with
- * ω = 2πk / n (JavaScript's Math.cos and Math.sin, so results do not depend on a second
- * implementation of them).
- * @see G. Goertzel, Amer. Math. Monthly 65:34 (1958)
- */
-function goertzelTable(out: Float64Array, ks: number[], n: number): void {
-  for (let i = 0; i < ks.length; i++) {
-    const omega = (2 * Math.PI * ks[i]!) / n;
-    out[3 * i] = 2 * Math.cos(omega);
-    out[3 * i + 1] = Math.cos(omega);
-    out[3 * i + 2] = Math.sin(omega);
-  }
 }
