@@ -1,8 +1,9 @@
 /**
  * The image-quality metrics that depend on where pixels are (tiles, strips, neighbours), for
- * ./quality.ts. Each walks the image row by row over stretches that share a tile or strip, with
- * the sums in local variables, so the inner loops hold no division and no table lookup per pixel:
- * together they took 12 ms per BBBC039 field with a tile or strip computed per pixel, now 3 ms.
+ * ./quality.ts. LocalFocusScore and unevenness walk the image row by row over stretches that share
+ * a tile or strip, with the sums in local variables (no division or tile lookup per pixel);
+ * Correlation takes each pixel's grey level from a table made once. Those three together took
+ * 8.6 ms per BBBC039 field with a tile, strip or level computed per pixel, now 3.9 ms.
  */
 import type { PlaneData } from '../types.js';
 import { medianInPlace } from './robust.js';

@@ -1,5 +1,6 @@
-// Goertzel recurrences of the power-spectrum blur metric (src/engine/measure/spectrum.ts, which
-// documents the method): two frequencies per float64x2 lane pair, the same float64 operations
+// Goertzel recurrences of the power-spectrum blur metric (src/engine/measure/spectrum.ts documents
+// the metric; spectrum-transform.ts calls these for planes where they beat an FFT): two
+// frequencies per float64x2 lane pair, the same float64 operations
 // in the same order as the JavaScript they replaced. Cosines and sines come from the caller's
 // tables (JavaScript's Math.cos), so the results are bit-identical.
 
