@@ -26,6 +26,9 @@ function fftIsFaster(n: number, steps: number): boolean {
   return fftCost(n) < steps;
 }
 
+/** Pixel values of a plane (any typed array). */
+type Samples = ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> };
+
 export interface LowFrequencies {
   /** F[r][j] at [r * nj + j] for the r-th requested row frequency. */
   re: Float64Array;
@@ -37,7 +40,7 @@ export interface LowFrequencies {
  * way of each pass (true: FFT) instead of the expected time (for tests and measurements).
  */
 export function lowFrequencies(
-  values: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  values: Samples,
   w: number,
   h: number,
   mean: number,
@@ -51,9 +54,8 @@ export function lowFrequencies(
   // one real Goertzel per frequency on each of the real and imaginary parts
   const rowsByFft = byFft.rows ?? fftIsFaster(w, 2 * w * nj);
   const colsByFft = byFft.cols ?? fftIsFaster(h, 2 * h * nr);
-  if (!rowsByFft && !colsByFft) return goertzelBoth(values, w, h, mean, inv, nj, rows);
-  const g = rowsByFft ? fftRows(values, w, h, mean, inv, nj) : goertzelRowsOnly(values, w, h, mean, inv, nj);
-  return colsByFft ? fftCols(g, h, nj, rows) : goertzelColsOnly(g, h, nj, rows);
+  const g = rowsByFft ? fftRows(values, w, h, mean, inv, nj) : goertzelRows(values, w, h, mean, inv, nj);
+  return colsByFft ? fftCols(g, h, nj, rows) : goertzelCols(g, h, nj, rows);
 }
 
 /** G[y][j] = Σ_x f[y][x] e^{-2πi j x / w}, j < nj, at [y * nj + j]: two real rows per complex FFT. */
@@ -111,39 +113,8 @@ function fftCols(g: LowFrequencies, h: number, nj: number, rows: readonly number
   return { re: fRe, im: fIm };
 }
 
-/** Both passes in the kernels (values copied in once as float64). */
-function goertzelBoth(
-  values: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
-  w: number,
-  h: number,
-  mean: number,
-  inv: number,
-  nj: number,
-  rows: readonly number[],
-): LowFrequencies {
-  const n = w * h;
-  const nr = rows.length;
-  const { k, at } = withScratch(8 * n, 24 * nj, 8 * h * nj, 8 * h * nj, 8 * w, 24 * nr, 8 * nr * nj, 8 * nr * nj, 8 * h, 8 * h);
-  const [pValues, pCoefRow, pGRe, pGIm, pRow, pCoefCol, pFRe, pFIm, pColRe, pColIm] = at;
-  new Float64Array(k.memory.buffer, pValues, n).set(values.subarray(0, n));
-  goertzelTable(new Float64Array(k.memory.buffer, pCoefRow, 3 * nj), firstN(nj), w);
-  goertzelTable(new Float64Array(k.memory.buffer, pCoefCol, 3 * nr), rows, h);
-  k.goertzelRows(pValues, w, h, mean, inv, nj, pCoefRow, pGRe, pGIm, pRow);
-  k.goertzelCols(pGRe, pGIm, h, nj, nr, pCoefCol, pFRe, pFIm, pColRe, pColIm);
-  const re = new Float64Array(k.memory.buffer, pFRe, nr * nj).slice();
-  const im = new Float64Array(k.memory.buffer, pFIm, nr * nj).slice();
-  doneWithScratch();
-  return { re, im };
-}
-
-function goertzelRowsOnly(
-  values: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
-  w: number,
-  h: number,
-  mean: number,
-  inv: number,
-  nj: number,
-): LowFrequencies {
+/** G as `fftRows` gives it, by the kernels (values copied in as float64). */
+function goertzelRows(values: Samples, w: number, h: number, mean: number, inv: number, nj: number): LowFrequencies {
   const n = w * h;
   const { k, at } = withScratch(8 * n, 24 * nj, 8 * h * nj, 8 * h * nj, 8 * w);
   const [pValues, pCoefRow, pGRe, pGIm, pRow] = at;
@@ -156,7 +127,8 @@ function goertzelRowsOnly(
   return { re, im };
 }
 
-function goertzelColsOnly(g: LowFrequencies, h: number, nj: number, rows: readonly number[]): LowFrequencies {
+/** F as `fftCols` gives it, by the kernels. */
+function goertzelCols(g: LowFrequencies, h: number, nj: number, rows: readonly number[]): LowFrequencies {
   const nr = rows.length;
   const { k, at } = withScratch(8 * h * nj, 8 * h * nj, 24 * nr, 8 * nr * nj, 8 * nr * nj, 8 * h, 8 * h);
   const [pGRe, pGIm, pCoefCol, pFRe, pFIm, pColRe, pColIm] = at;
