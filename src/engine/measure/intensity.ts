@@ -3,7 +3,7 @@
  * MeasureColocalization names), over each object's own pixel list; used by measureObjects.
  */
 import type { Labels, Plane } from '../types.js';
-import { medianInPlace } from './robust.js';
+import { histMedianAbsDev, medianInPlace } from './robust.js';
 import { channelLabel } from './table.js';
 
 /** Flag bit: the pixel has an 8-neighbour outside its object or lies on the image edge (CellProfiler outline). */
@@ -15,6 +15,59 @@ function quantileSorted(v: Float64Array, n: number, q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, n - 1);
   return v[lo]! + (pos - lo) * (v[hi]! - v[lo]!);
+}
+
+/**
+ * Objects of 8/16-bit channels whose values span fewer than this many levels get their quartiles
+ * and MAD from a count per value instead of a sort and a selection: measuring a BBBC039 field
+ * (100 nuclei, with texture) took 21.5-22.8 ms instead of 26.7-28.2 ms. Same values (both are
+ * exact order statistics; run tables byte-identical).
+ */
+const COUNTING_RANGE = 16384;
+
+/**
+ * Quartiles (numpy linear interpolation) and MAD of the m integer values in v, all between lo and
+ * lo + range - 1, from their counts; out = [lower quartile, median, upper quartile, MAD]. Leaves
+ * `counts` zeroed again.
+ */
+function quantilesByCounting(v: Float64Array, m: number, lo: number, range: number, counts: Float64Array, out: Float64Array): void {
+  for (let p = 0; p < m; p++) counts[v[p]! - lo]!++;
+  // ranks (0-based) of the two order statistics each quartile interpolates between, ascending
+  const r1 = Math.floor(0.25 * (m - 1));
+  const r2 = Math.floor(0.5 * (m - 1));
+  const r3 = Math.floor(0.75 * (m - 1));
+  let v1 = 0;
+  let v1b = 0;
+  let v2 = 0;
+  let v2b = 0;
+  let v3 = 0;
+  let v3b = 0;
+  const top = Math.min(r3 + 1, m - 1);
+  let seen = 0;
+  for (let b = 0; b < range; b++) {
+    const c = counts[b]!;
+    if (c === 0) continue;
+    const from = seen;
+    seen += c;
+    // this value holds ranks from .. seen - 1
+    const val = lo + b;
+    if (r1 >= from && r1 < seen) v1 = val;
+    if (r1 + 1 >= from && r1 + 1 < seen) v1b = val;
+    if (r2 >= from && r2 < seen) v2 = val;
+    if (r2 + 1 >= from && r2 + 1 < seen) v2b = val;
+    if (r3 >= from && r3 < seen) v3 = val;
+    if (r3 + 1 >= from && r3 + 1 < seen) v3b = val;
+    if (seen > top) break;
+  }
+  // ranks past the last value (m - 1 + 1) stand for the last value, as in quantileSorted
+  if (r1 + 1 > m - 1) v1b = v1;
+  if (r2 + 1 > m - 1) v2b = v2;
+  if (r3 + 1 > m - 1) v3b = v3;
+  out[0] = v1 + (0.25 * (m - 1) - r1) * (v1b - v1);
+  out[1] = v2 + (0.5 * (m - 1) - r2) * (v2b - v2);
+  out[2] = v3 + (0.75 * (m - 1) - r3) * (v3b - v3);
+  out[3] = histMedianAbsDev(counts, lo, out[1]!, 0, range - 1);
+  counts.fill(0, 0, range);
 }
 
 /** Second pass: per object, per channel intensity statistics and colocalisation. */
@@ -41,10 +94,14 @@ export function measureIntensities(
   const edge = new Uint8Array(maxArea);
   const cx = cols.get('Location_Center_X')!;
   const cy = cols.get('Location_Center_Y')!;
+  const counts = new Float64Array(COUNTING_RANGE);
+  const q = new Float64Array(4);
   const per = names.map((name) => {
     const s = channelLabel(name);
+    const data = channels[name]!.data;
     return {
-      data: channels[name]!.data,
+      data,
+      integer: data instanceof Uint8Array || data instanceof Uint16Array,
       integ: col(`Intensity_IntegratedIntensity_${s}`),
       mean: col(`Intensity_MeanIntensity_${s}`),
       std: col(`Intensity_StdIntensity_${s}`),
@@ -159,15 +216,23 @@ export function measureIntensities(
       P.eStd[k] = en > 0 ? Math.sqrt(ess / en) : Number.NaN;
       P.eMin[k] = en > 0 ? eMin : Number.NaN;
       P.eMax[k] = en > 0 ? eMax : Number.NaN;
-      const sv = sorted.subarray(0, m);
-      sv.set(v.subarray(0, m));
-      sv.sort();
-      const med = quantileSorted(sv, m, 0.5);
-      P.median[k] = med;
-      P.lq[k] = quantileSorted(sv, m, 0.25);
-      P.uq[k] = quantileSorted(sv, m, 0.75);
-      for (let p = 0; p < m; p++) sv[p] = Math.abs(v[p]! - med);
-      P.mad[k] = medianInPlace(sv);
+      if (P.integer && mx - mn < COUNTING_RANGE) {
+        quantilesByCounting(v, m, mn, mx - mn + 1, counts, q);
+        P.lq[k] = q[0]!;
+        P.median[k] = q[1]!;
+        P.uq[k] = q[2]!;
+        P.mad[k] = q[3]!;
+      } else {
+        const sv = sorted.subarray(0, m);
+        sv.set(v.subarray(0, m));
+        sv.sort();
+        const med = quantileSorted(sv, m, 0.5);
+        P.median[k] = med;
+        P.lq[k] = quantileSorted(sv, m, 0.25);
+        P.uq[k] = quantileSorted(sv, m, 0.75);
+        for (let p = 0; p < m; p++) sv[p] = Math.abs(v[p]! - med);
+        P.mad[k] = medianInPlace(sv);
+      }
     }
     for (const pr of pairs) {
       const va = vals[pr.a]!;
