@@ -9,6 +9,49 @@ function cross(ox: number, oy: number, ax: number, ay: number, bx: number, by: n
   return (ax - ox) * (by - oy) - (ay - oy) * (bx - ox);
 }
 
+/** Largest |2 x + 1| (and |2 y + 1|) packed into one sort key below. */
+const KEY_SPAN = 2 ** 24;
+
+/**
+ * The points sorted by x, then y (packed). Pixel centres and edge midpoints are multiples of 0.5:
+ * each point becomes one exact number, (2x + 1 + S) S' + (2y + 1 + S), sorted by the typed
+ * array's numeric sort and decoded, about 4 times faster than sorting indices with a comparator
+ * (a BBBC039 field's 2 x 100 hulls: 5 ms per field that way). Other coordinates use the comparator.
+ */
+function sortByXThenY(pts: number[]): Float64Array {
+  const n = pts.length >> 1;
+  const keys = new Float64Array(n);
+  let packable = true;
+  for (let i = 0; i < n; i++) {
+    const a = 2 * pts[2 * i]! + 1 + KEY_SPAN;
+    const b = 2 * pts[2 * i + 1]! + 1 + KEY_SPAN;
+    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0 && a < 2 * KEY_SPAN && b < 2 * KEY_SPAN)) {
+      packable = false;
+      break;
+    }
+    keys[i] = a * (2 * KEY_SPAN) + b;
+  }
+  const out = new Float64Array(2 * n);
+  if (packable) {
+    keys.sort();
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      const a = Math.floor(k / (2 * KEY_SPAN));
+      out[2 * i] = (a - 1 - KEY_SPAN) / 2;
+      out[2 * i + 1] = (k - a * (2 * KEY_SPAN) - 1 - KEY_SPAN) / 2;
+    }
+    return out;
+  }
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => pts[2 * a]! - pts[2 * b]! || pts[2 * a + 1]! - pts[2 * b + 1]!);
+  for (let k = 0; k < n; k++) {
+    out[2 * k] = pts[2 * idx[k]!]!;
+    out[2 * k + 1] = pts[2 * idx[k]! + 1]!;
+  }
+  return out;
+}
+
 /**
  * Convex hull by Andrew's monotone chain. Collinear points are dropped.
  * @param pts packed [x, y, ...]; not modified
@@ -16,19 +59,13 @@ function cross(ox: number, oy: number, ax: number, ay: number, bx: number, by: n
  */
 export function convexHull(pts: number[]): number[] {
   const n = pts.length >> 1;
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => pts[2 * a]! - pts[2 * b]! || pts[2 * a + 1]! - pts[2 * b + 1]!);
-  if (n <= 2) {
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) out.push(pts[2 * idx[k]!]!, pts[2 * idx[k]! + 1]!);
-    return out;
-  }
+  const sorted = sortByXThenY(pts);
+  if (n <= 2) return Array.from(sorted);
   const hx: number[] = [];
   const hy: number[] = [];
-  const push = (i: number, floor: number): void => {
-    const x = pts[2 * i]!;
-    const y = pts[2 * i + 1]!;
+  const push = (k: number, floor: number): void => {
+    const x = sorted[2 * k]!;
+    const y = sorted[2 * k + 1]!;
     while (hx.length >= floor + 2 && cross(hx[hx.length - 2]!, hy[hy.length - 2]!, hx[hx.length - 1]!, hy[hy.length - 1]!, x, y) <= 0) {
       hx.pop();
       hy.pop();
@@ -36,9 +73,9 @@ export function convexHull(pts: number[]): number[] {
     hx.push(x);
     hy.push(y);
   };
-  for (let k = 0; k < n; k++) push(idx[k]!, 0);
+  for (let k = 0; k < n; k++) push(k, 0);
   const lower = hx.length;
-  for (let k = n - 2; k >= 0; k--) push(idx[k]!, lower - 1);
+  for (let k = n - 2; k >= 0; k--) push(k, lower - 1);
   hx.pop();
   hy.pop();
   const out: number[] = [];
