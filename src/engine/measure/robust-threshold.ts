@@ -53,13 +53,13 @@ function splitSnr(counts: Float64Array, tb: number): number {
  * arrays); this takes about 1 ms.
  */
 export function countComponents(values: PlaneData | Float32Array, w: number, h: number, t: number, minArea: number): number {
+  // runs of the row above at [prev, prev + nPrev), of this row from `cur`: the halves swap per row
   const maxRuns = (w >> 1) + 1;
-  let prevStart = new Int32Array(maxRuns);
-  let prevEnd = new Int32Array(maxRuns);
-  let prevId = new Int32Array(maxRuns);
-  let curStart = new Int32Array(maxRuns);
-  let curEnd = new Int32Array(maxRuns);
-  let curId = new Int32Array(maxRuns);
+  const runStart = new Int32Array(2 * maxRuns);
+  const runEnd = new Int32Array(2 * maxRuns);
+  const runId = new Int32Array(2 * maxRuns);
+  let prev = 0;
+  let cur = maxRuns;
   let parent = new Int32Array(1024);
   let area = new Float64Array(1024);
   let next = 1;
@@ -75,10 +75,10 @@ export function countComponents(values: PlaneData | Float32Array, w: number, h: 
       const s = x;
       while (x < w && values[o + x]! > t) x++;
       // run [s, x): it touches a run [ps, pe) of the row above when ps <= x and pe >= s
-      while (j < nPrev && prevEnd[j]! < s) j++;
+      while (j < nPrev && runEnd[prev + j]! < s) j++;
       let id = 0;
-      for (let k = j; k < nPrev && prevStart[k]! <= x; k++) {
-        const r = find(parent, prevId[k]!);
+      for (let k = j; k < nPrev && runStart[prev + k]! <= x; k++) {
+        const r = find(parent, runId[prev + k]!);
         if (id === 0) id = r;
         else if (r !== id) {
           // the earlier (smaller) id stays the root and takes the other's area
@@ -102,20 +102,14 @@ export function countComponents(values: PlaneData | Float32Array, w: number, h: 
         parent[id] = id;
       }
       area[id]! += x - s;
-      curStart[nCur] = s;
-      curEnd[nCur] = x;
-      curId[nCur] = id;
+      runStart[cur + nCur] = s;
+      runEnd[cur + nCur] = x;
+      runId[cur + nCur] = id;
       nCur++;
     }
-    let swap = prevStart;
-    prevStart = curStart;
-    curStart = swap;
-    swap = prevEnd;
-    prevEnd = curEnd;
-    curEnd = swap;
-    swap = prevId;
-    prevId = curId;
-    curId = swap;
+    const upper = prev;
+    prev = cur;
+    cur = upper;
     nPrev = nCur;
   }
   let c = 0;
