@@ -65,6 +65,7 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
     expect(run.nodeFlags).toContain('--single-threaded-gc');
     expect(run.nodeFlags).toContain('--max-semi-space-size=2');
+    expect(run.nodeFlags).toContain('--no-incremental-marking');
     // where the wall time went: the phases add up to the run's wall time (within rounding)
     const { setup, imageSets, tables } = run.phaseMs;
     expect(imageSets).toBeGreaterThan(0);
