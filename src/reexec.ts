@@ -55,7 +55,7 @@ export function restartWithGcFlag(): Promise<number> {
     });
     child.on('error', (err) => {
       process.stderr.write(
-        `scopepilot: could not start the run's process: ${err.message}\n  what to do: rerun with SCOPEPILOT_V8_DEFAULTS=1 (runs in this process, without the GC setting)\n`,
+        `scopepilot: could not start the run's process: ${err.message}\n  what to do: rerun with SCOPEPILOT_V8_DEFAULTS=1 (runs in this process, with V8's own memory settings)\n`,
       );
       resolve(70);
     });

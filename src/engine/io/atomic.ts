@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync as writeSyncFd } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -31,11 +31,11 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array | re
   const tmp = join(dir, `.tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     try {
-      writeSync(tmp, data);
+      createWith(tmp, data);
     } catch (err) {
       if ((err as { code?: string }).code !== 'ENOENT') throw err;
       mkdirSync(dir, { recursive: true }); // the first file in this folder
-      writeSync(tmp, data);
+      createWith(tmp, data);
     }
     renameSync(tmp, path);
   } catch (err) {
@@ -45,7 +45,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array | re
 }
 
 /** Create `path` with `data`; pieces are written one after the other (never joined in memory). */
-function writeSync(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
+function createWith(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   if (typeof data === 'string' || data instanceof Uint8Array) {
     writeFileSync(path, data);
     return;
@@ -53,7 +53,7 @@ function writeSync(path: string, data: string | Uint8Array | readonly Uint8Array
   const fd = openSync(path, 'w');
   try {
     for (const piece of data) {
-      for (let done = 0; done < piece.byteLength; ) done += writeSyncFd(fd, piece, done, piece.byteLength - done);
+      for (let done = 0; done < piece.byteLength; ) done += writeSync(fd, piece, done, piece.byteLength - done);
     }
   } finally {
     closeSync(fd);

@@ -6,7 +6,7 @@
 import type { Histogram } from '../ops/threshold/otsu.js';
 import type { Plane } from '../types.js';
 import { edgeSharpness, localFocus, offsetCorrelation, unevenness } from './quality-spatial.js';
-import { histKth, histMedian, histMedianAbsDev, intHistogram, medianInPlace, selectInPlace } from './robust.js';
+import { histKth, histMedian, histMedianAbsDev, type IntHistogram, intHistogram, medianInPlace, selectInPlace } from './robust.js';
 import { countComponents, robustOtsu } from './robust-threshold.js';
 import { powerLogLogSlope } from './spectrum.js';
 
@@ -35,7 +35,7 @@ export function inferCeiling(max: number, bitDepth: number): number {
 }
 
 /** The histogram `histogram()` (ops/threshold/otsu.ts) gives integer data, from an `intHistogram`. */
-function otsuHistogram(hist: { counts: Float64Array; lo: number }): Histogram {
+function otsuHistogram(hist: IntHistogram): Histogram {
   const centers = new Float64Array(hist.counts.length);
   for (let b = 0; b < centers.length; b++) centers[b] = hist.lo + b;
   return { counts: hist.counts, centers };

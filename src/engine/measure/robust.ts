@@ -64,12 +64,18 @@ export function mad(values: ArrayLike<number>, center = median(values)): number 
   return medianInPlace(Float64Array.from(a));
 }
 
+/** Counts per integer value: counts[v - lo] is the number of pixels of value v. */
+export interface IntHistogram {
+  counts: Float64Array;
+  lo: number;
+}
+
 /**
  * Counts per integer value of 8/16-bit data: counts[v - lo] for v in lo..hi. One pass over the
  * pixels into a table of every possible value, then the occupied range is copied out (a second
  * pass for the minimum and maximum cost as much as the counting).
  */
-export function intHistogram(data: Uint8Array | Uint16Array): { counts: Float64Array; lo: number } {
+export function intHistogram(data: Uint8Array | Uint16Array): IntHistogram {
   if (data.length === 0) return { counts: new Float64Array(0), lo: 0 };
   const all = new Uint32Array(data instanceof Uint8Array ? 256 : 65536);
   for (let i = 0; i < data.length; i++) all[data[i]!]!++;

@@ -5,7 +5,7 @@
  * (radius < ~min(H, W)/12) are computed (./spectrum-transform.ts).
  */
 import type { PlaneData } from '../types.js';
-import { histMedianAbsDev, intHistogram, medianInPlace } from './robust.js';
+import { histMedianAbsDev, type IntHistogram, intHistogram, medianInPlace } from './robust.js';
 import { lowFrequencies } from './spectrum-transform.js';
 
 /**
@@ -19,12 +19,7 @@ import { lowFrequencies } from './spectrum-transform.js';
  * @see Bray et al., J Biomol Screen 17:266 (2012) (blur metric recommendation);
  *   Field, J Opt Soc Am A 4:2379 (1987) (1/f power spectra of natural images).
  */
-export function powerLogLogSlope(
-  values: PlaneData | Float32Array | Float64Array,
-  w: number,
-  h: number,
-  hist?: { counts: Float64Array; lo: number },
-): number {
+export function powerLogLogSlope(values: PlaneData | Float32Array | Float64Array, w: number, h: number, hist?: IntHistogram): number {
   const maxwidth = Math.min(w, h) / 8;
   const nLab = Math.floor(maxwidth);
   if (nLab <= 2) return 0;
