@@ -8,8 +8,12 @@ import type { Worker } from 'node:worker_threads';
 export interface LaneHandlers<J, R> {
   /** The next job, or undefined when there is none (or the run stops). */
   take: () => J | undefined;
-  /** Record one result (called in completion order). */
-  finish: (result: R) => void;
+  /**
+   * Record one result (called in completion order). When it returns a promise, the job counts as
+   * queued until that settles (the runner writes a result there), so no more than `queued` jobs
+   * of this lane are ever between being handed out and being recorded.
+   */
+  finish: (result: R) => void | Promise<void>;
   /** The worker crashed: its queued jobs are lost (the caller reports them). */
   onError: (err: Error) => void;
 }
@@ -27,10 +31,14 @@ export function workerLane<J, R>(worker: Worker, h: LaneHandlers<J, R>, queued =
       }
       if (inFlight === 0) resolve();
     };
-    worker.on('message', (r: R) => {
+    const settle = () => {
       inFlight--;
-      h.finish(r);
       feed();
+    };
+    worker.on('message', (r: R) => {
+      const recorded = h.finish(r);
+      if (recorded) recorded.then(settle, settle);
+      else settle();
     });
     worker.on('error', (err) => {
       inFlight = 0;

@@ -11,9 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
-import { writeFileAtomicSync } from '../io/atomic.js';
-import { writeLabelTiffSync } from '../io/labels-write.js';
+import { join } from 'node:path';
 import { csvCell } from '../results/csv.js';
 import type { ImageMeta, QcLevel, QcVerdict } from '../types.js';
 import type { ImageSetResult, ObjectTable } from './process.js';
@@ -156,71 +154,4 @@ export async function readCheckpoint(out: string, name: string, hash?: string): 
   } catch {
     return undefined;
   }
-}
-
-export interface StoreContext {
-  out: string;
-  root: string;
-  name: string;
-  imageNumber: number;
-  total: number;
-  hash: string;
-  writeLabels: boolean;
-  preview: boolean;
-  /** Channel shown in the preview (the DNA channel). */
-  previewChannel: string;
-  /** Renders a PNG preview (io/preview renderPreview). */
-  renderPreview?: (plane: ImageSetResult['planes'][string], o: { labels?: ImageSetResult['nuclei']; width?: number }) => Promise<Buffer>;
-}
-
-const toPosix = (p: string) => p.split('\\').join('/');
-
-/**
- * Write the label image(s), the preview and then the checkpoint of one result. Returns the
- * checkpoint (without reading it back). Errors writing (disk full, permission) propagate.
- */
-export async function storeResult(res: ImageSetResult, ctx: StoreContext, sources: Record<string, unknown>): Promise<Checkpoint> {
-  const files: Record<string, string> = {};
-  for (const [ch, src] of Object.entries(sources)) {
-    if (typeof src !== 'string') continue;
-    const rel = relative(ctx.root, src);
-    files[ch] = toPosix(rel.startsWith('..') || isAbsolute(rel) ? src : rel);
-  }
-  const cp: Checkpoint = {
-    v: 2,
-    recipeHash: ctx.hash,
-    imageNumber: ctx.imageNumber,
-    total: ctx.total,
-    id: res.id,
-    name: ctx.name,
-    meta: res.meta,
-    files,
-    status: res.status,
-    qc: res.qc,
-    image: res.image,
-    timingsMs: res.timingsMs,
-    notes: res.notes,
-  };
-  if (res.stage) cp.stage = res.stage;
-  if (res.reason) cp.reason = res.reason;
-  if (res.segment) cp.segment = res.segment;
-  if (res.objects) cp.objectsCsv = objectLines(res.objects);
-  const px = res.pixelSizeUm !== undefined ? { pixelSizeUm: res.pixelSizeUm } : {};
-  if (ctx.writeLabels && res.nuclei) {
-    cp.labels = `labels/${ctx.name}.tif`;
-    writeLabelTiffSync(join(ctx.out, cp.labels), res.nuclei, px);
-    if (res.cells) writeLabelTiffSync(join(ctx.out, 'labels', `${ctx.name}_cells.tif`), res.cells, px);
-  }
-  if (ctx.preview && ctx.renderPreview && res.status !== 'failed') {
-    const plane = res.planes[ctx.previewChannel] ?? Object.values(res.planes)[0];
-    if (plane) {
-      cp.preview = `previews/run/${ctx.name}.png`;
-      const png = await ctx.renderPreview(plane, { ...(res.nuclei ? { labels: res.nuclei } : {}), width: Math.min(512, plane.width) });
-      writeFileAtomicSync(join(ctx.out, cp.preview), png);
-    }
-  }
-  // synchronous writes: the runner calls this in its worker threads, which have nothing else to do
-  // meanwhile (see writeFileAtomicSync); labels and preview above are written the same way
-  writeFileAtomicSync(checkpointPath(ctx.out, ctx.name), JSON.stringify(cp));
-  return cp;
 }

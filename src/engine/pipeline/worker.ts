@@ -1,11 +1,14 @@
 /**
  * Worker thread of runRecipe: gets the run context once (workerData), then jobs; runs them one
- * at a time and posts a small JobDone per job. Loaded as dist/engine/pipeline/worker.js.
+ * at a time and posts per job either a small JobDone (it wrote the result itself) or, when the
+ * context says storeInMain, the JobComputed for the main thread to write (its pixel arrays moved,
+ * not copied). Loaded as dist/engine/pipeline/worker.js.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPipelineDeps } from './deps.js';
-import { type JobSpec, type RunContext, runJob } from './job.js';
+import { computeJob, type JobSpec, type RunContext, runJob } from './job.js';
 import { markParsed } from './recipe-use.js';
+import { storeTransfers } from './store.js';
 
 const port = parentPort;
 if (port) {
@@ -17,10 +20,22 @@ if (port) {
   loadPipelineDeps().catch(() => undefined);
   const queue: JobSpec[] = [];
   let busy = false;
+  const run = async (job: JobSpec) => {
+    if (!ctx.storeInMain) {
+      port.postMessage(await runJob(job, ctx));
+      return;
+    }
+    const computed = await computeJob(job, ctx);
+    try {
+      port.postMessage(computed, storeTransfers(computed.pending));
+    } catch {
+      port.postMessage(computed); // a buffer that cannot be moved (e.g. WebAssembly memory) is copied
+    }
+  };
   const pump = async () => {
     if (busy) return;
     busy = true;
-    while (queue.length > 0) port.postMessage(await runJob(queue.shift()!, ctx));
+    while (queue.length > 0) await run(queue.shift()!);
     busy = false;
   };
   port.on('message', (job: JobSpec) => {

@@ -6,7 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,7 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     expect(run.nodeFlags).toContain('--single-threaded-gc');
     expect(run.nodeFlags).toContain('--max-semi-space-size=2');
     expect(run.nodeFlags).toContain('--no-incremental-marking');
+    if (availableParallelism() <= 2) expect(run.resultsWrittenBy).toBe('worker threads');
     // where the wall time went: the phases add up to the run's wall time (within rounding)
     const { setup, imageSets, tables } = run.phaseMs;
     expect(imageSets).toBeGreaterThan(0);
@@ -94,6 +95,31 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     const r = await cli(['run', recipe, '--out', out, '--workers', '1']);
     expect(r.stderr).toMatch(/resumed: \d+ image sets were already finished/);
     for (const t of TABLES) expect((await readFile(join(out, t))).equals(await readFile(join(work, 'clean', t))), t).toBe(true);
+  });
+
+  it('1 worker on 2+ cores writes the results in the main thread: the same files as 2 workers write', { timeout: 120_000 }, async () => {
+    const out = join(work, 'one-worker');
+    const r = await cli(['run', recipe, '--out', out, '--workers', '1']);
+    expect(r.code).toBe(1); // the damaged image
+    const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
+    expect(run.resultsWrittenBy).toBe(availableParallelism() > 1 ? 'main thread' : 'worker threads');
+    expect(run.stageMs.store).toBeGreaterThan(0);
+    expect(run.stageMs.total).toBeGreaterThan(0);
+    for (const t of TABLES) expect((await readFile(join(out, t))).equals(await readFile(join(work, 'clean', t))), t).toBe(true);
+    // label images and previews byte for byte; checkpoints apart from their timings
+    for (const sub of ['labels', 'previews/run']) {
+      const names = (await readdir(join(work, 'clean', sub))).sort();
+      expect(names.length).toBeGreaterThan(0);
+      expect((await readdir(join(out, sub))).sort()).toEqual(names);
+      for (const n of names) expect((await readFile(join(out, sub, n))).equals(await readFile(join(work, 'clean', sub, n))), n).toBe(true);
+    }
+    const cps = (await readdir(join(work, 'clean', 'checkpoints'))).filter((n) => n.endsWith('.json'));
+    expect(cps).toHaveLength(9);
+    for (const n of cps) {
+      const a = JSON.parse(await readFile(join(out, 'checkpoints', n), 'utf8'));
+      const b = JSON.parse(await readFile(join(work, 'clean', 'checkpoints', n), 'utf8'));
+      expect({ ...a, timingsMs: 0 }, n).toEqual({ ...b, timingsMs: 0 });
+    }
   });
 
   it('refuses an invalid recipe naming the field, before doing anything', async () => {
