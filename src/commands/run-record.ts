@@ -15,7 +15,8 @@ import type { OutputFolder } from '../engine/results/stats-tables.js';
 export function preloadRunRecord(): Promise<unknown> {
   // not vega, which the figures load on first use: loaded this early, it sat beside the tables
   // worker and DuckDB and raised a 2,000-image-set run's peak memory by 12-15 MB (for 0.15 s)
-  return Promise.all([import('../engine/report/methods.js'), import('../engine/report/index.js')]).catch(() => undefined);
+  // sharp (the thumbnails and the libvips version) took 80-100 ms to load at the run's end
+  return Promise.all([import('../engine/report/methods.js'), import('../engine/report/index.js'), import('sharp')]).catch(() => undefined);
 }
 
 /** The line a finished record prints on stdout. */
