@@ -247,7 +247,12 @@ export default async function runBench(ctx) {
   // minutes of the same process, so the machine's drift between runs does not enter
   const inRun = runs[1]
     .filter((r) => r.stage?.total > 0)
-    .map((r) => ({ wallS: r.wallS, computeS: r.stage.total / 1000, storeS: (r.stage.store ?? 0) / 1000, overhead: (r.wallS - r.stage.total / 1000) / (r.stage.total / 1000) }));
+    .map((r) => ({
+      wallS: r.wallS,
+      computeS: r.stage.total / 1000,
+      storeS: (r.stage.store ?? 0) / 1000,
+      overhead: (r.wallS - r.stage.total / 1000) / (r.stage.total / 1000),
+    }));
   const inRunMed = inRun.length ? med(inRun.map((x) => x.overhead)) : Number.NaN;
   console.log(
     `the same split inside each 1-worker run (its wall time against its own image sets' computing, run.json stageMs.total; the writing of label images, previews and checkpoints is stageMs.store): ${inRun.map((x) => `${fmt(x.wallS)} s wall / ${fmt(x.computeS)} s computing (writing ${fmt(x.storeS)} s) -> ${fmt(x.overhead * 100, 1)}%`).join('; ')}; median ${fmt(inRunMed * 100, 1)}% (target < 15%)`,
