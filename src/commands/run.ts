@@ -140,8 +140,8 @@ async function action(recipePath: string, o: Options): Promise<void> {
       },
       onMergeStep: (step) => say(describeMergeStep(step, outputs)),
       // load the code of the record (0.3-0.5 s in a fresh process) on a core with nothing to do
-      onIdleCore: () => {
-        if (record) preloaded = import('./run-record.js').then((m) => m.preloadRunRecord());
+      onIdleCore: (atStart) => {
+        if (record) preloaded = import('./run-record.js').then((m) => m.preloadRunRecord({ sharp: atStart }));
       },
       // a whole run (not a shard) leaves its record, METHODS.md and report.html
       ...(record

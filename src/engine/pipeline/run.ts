@@ -63,8 +63,10 @@ export interface RunOptions {
    * Called once when a core has nothing to do: at the start when there are fewer lanes than
    * cores, else when the first lane runs out of image sets (at the latest after the last one).
    * Code needed at the end of the run can be loaded then instead of after the last image set.
+   * `atStart`: called at the start (a core is free for the whole run; what is loaded then does
+   * not add to the memory of the run's end, which is its peak).
    */
-  onIdleCore?: () => void;
+  onIdleCore?: (atStart: boolean) => void;
 }
 
 export interface RunSummary {
@@ -261,14 +263,14 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.1 s, the
   // report's more), not after the last image set
   let idleCore = false;
-  const onIdleCore = () => {
+  const onIdleCore = (atStart = false) => {
     if (idleCore) return;
     idleCore = true;
     if (!o.shard && (recipe.outputs.parquet || recipe.outputs.duckdb))
       import('../results/export.js').then((m) => m.loadDuckDb()).catch(() => undefined);
-    o.onIdleCore?.();
+    o.onIdleCore?.(atStart);
   };
-  if (lanes < availableParallelism()) onIdleCore();
+  if (lanes < availableParallelism()) onIdleCore(true);
   // every lane is a worker thread (the main thread only hands out jobs and records results, so
   // its memory stays small and is not added to the merge's); in-process when there is no worker
   // script (tests) or functions are injected
@@ -287,7 +289,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
         take,
         finish: (r) => ('pending' in r ? storeJob(r, ctx).then(finish) : finish(r)),
         onError: (err) => notes.push(`a worker thread failed (${err.message}); its image sets were not finished - rerun to resume`),
-      }).then(onIdleCore),
+      }).then(() => onIdleCore()),
     );
   }
   const mainLane = (async () => {
