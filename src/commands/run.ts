@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
 import { UserError } from '../engine/errors.js';
 
@@ -86,6 +87,16 @@ export function progressWriter(enabled: boolean, what: string) {
 
 async function action(recipePath: string, o: Options): Promise<void> {
   const path = resolve(recipePath);
+  // the first worker thread loads the engine while this thread reads and validates the recipe
+  const started = o.slurm ? undefined : (await import('../engine/pipeline/worker-start.js')).startRunWorker();
+  try {
+    await runCommand(path, o, started);
+  } finally {
+    await started?.terminate();
+  }
+}
+
+async function runCommand(path: string, o: Options, started: Worker | undefined): Promise<void> {
   const recipe = (await loadRecipeFile(path)) as { input: { root: string } };
   const out = resolve(o.out ?? dirname(path));
   if (o.slurm) {
@@ -134,6 +145,7 @@ async function action(recipePath: string, o: Options): Promise<void> {
       base: dirname(path),
       recipePath: path,
       signal: ac.signal,
+      ...(started ? { startedWorkers: [started] } : {}),
       onProgress: progressWriter(o.progress !== false, shard ? `run ${shard.index}/${shard.count}` : 'run'),
       onResult: (r) => {
         if (r.status === 'failed') failures.push(r.reason ?? r.id);

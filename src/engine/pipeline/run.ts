@@ -4,18 +4,15 @@
  * tables. Killed and rerun into the same folder, it continues where it stopped and the final
  * outputs are identical to an uninterrupted run; they do not depend on the worker count either.
  */
-import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { VERSION } from '../../version.js';
 import { workerLane } from '../batch/worker-lane.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { SMALL_YOUNG_GENERATION_MB } from '../jit.js';
 import type { ImageSet, OnProgress } from '../types.js';
 import { CHECKPOINT_DIR, checkpointObjectCount, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
@@ -24,6 +21,7 @@ import { type MergeStep, mergeInWorker } from './merge.js';
 import { recipeModel } from './model.js';
 import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
 import { type Shard, shardRange } from './shard.js';
+import { runWorkerScript, startRunWorker } from './worker-start.js';
 
 export { parseShard, type Shard, shardRange } from './shard.js';
 
@@ -67,6 +65,11 @@ export interface RunOptions {
    * not add to the memory of the run's end, which is its peak).
    */
   onIdleCore?: (atStart: boolean) => void;
+  /**
+   * Worker threads already started with startRunWorker (loading the engine meanwhile): used as
+   * the first lanes; those not needed are stopped.
+   */
+  startedWorkers?: Worker[];
 }
 
 export interface RunSummary {
@@ -101,11 +104,6 @@ export interface RunSummary {
 function inside(child: string, parent: string): boolean {
   const r = relative(parent, child);
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
-}
-
-function workerScript(): string | undefined {
-  const path = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(path) ? path : undefined; // under vitest only worker.ts exists: in-process
 }
 
 async function enumerate(recipe: Recipe, root: string, base: string, o: RunOptions): Promise<{ sets: ImageSet[]; notes: string[] }> {
@@ -258,7 +256,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const take = (): JobSpec | undefined => (fatal || o.signal?.aborted || next >= todo.length ? undefined : todo[next++]);
 
   const tImages = performance.now();
-  const script = workerScript();
+  const script = runWorkerScript();
   const lanes = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length || 1));
   // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.1 s, the
   // report's more), not after the last image set
@@ -281,9 +279,11 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   if (threads > 0 && lanes < availableParallelism()) ctx.storeInMain = true;
   const pool: Worker[] = [];
   const workerLanes: Promise<void>[] = [];
+  const started = [...(o.startedWorkers ?? [])];
   for (let w = 0; w < threads; w++) {
-    const worker = new Worker(script!, { workerData: ctx, resourceLimits: { maxYoungGenerationSizeMb: SMALL_YOUNG_GENERATION_MB } });
+    const worker = started.shift() ?? startRunWorker()!;
     pool.push(worker);
+    worker.postMessage({ ctx }); // the run's context first, then the jobs
     workerLanes.push(
       workerLane<JobSpec, JobDone | JobComputed>(worker, {
         take,
@@ -299,7 +299,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   try {
     await Promise.all([mainLane, ...workerLanes]);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await Promise.all([...pool, ...started].map((w) => w.terminate()));
   }
   if (fatal) {
     const hint = FATAL_HINTS[fatal.fatalCode ?? ''] ?? 'check the output folder, then rerun the same command to resume';

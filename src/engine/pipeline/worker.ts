@@ -1,10 +1,11 @@
 /**
- * Worker thread of runRecipe: gets the run context once (workerData), then jobs; runs them one
- * at a time and posts per job either a small JobDone (it wrote the result itself) or, when the
- * context says storeInMain, the JobComputed for the main thread to write (its pixel arrays moved,
- * not copied). Loaded as dist/engine/pipeline/worker.js.
+ * Worker thread of runRecipe: loads the engine at once, gets the run context (its first message,
+ * { ctx }), then jobs; runs them one at a time and posts per job either a small JobDone (it wrote
+ * the result itself) or, when the context says storeInMain, the JobComputed for the main thread
+ * to write (its pixel arrays moved, not copied). Loaded as dist/engine/pipeline/worker.js;
+ * started by worker-start.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { loadPipelineDeps } from './deps.js';
 import { computeJob, type JobSpec, type RunContext, runJob } from './job.js';
 import { markParsed } from './recipe-use.js';
@@ -15,8 +16,8 @@ if (port) {
   // the main thread validated the recipe (runRecipe); this structured clone of it is the same plain
   // data. Marked as validated, so that processImageSet neither validates it per job nor loads the
   // schema (zod: 0.1 s per worker thread at the start of every run)
-  const ctx = { ...(workerData as RunContext), recipe: markParsed((workerData as RunContext).recipe) };
-  // load the engine while the first job is on its way (errors surface in the job's result)
+  let ctx: RunContext;
+  // load the engine while the run is set up (errors surface in the first job's result)
   loadPipelineDeps().catch(() => undefined);
   const queue: JobSpec[] = [];
   let busy = false;
@@ -38,8 +39,12 @@ if (port) {
     while (queue.length > 0) await run(queue.shift()!);
     busy = false;
   };
-  port.on('message', (job: JobSpec) => {
-    queue.push(job);
+  port.on('message', (m: JobSpec | { ctx: RunContext }) => {
+    if ('ctx' in m) {
+      ctx = { ...m.ctx, recipe: markParsed(m.ctx.recipe) };
+      return;
+    }
+    queue.push(m);
     void pump();
   });
 }
