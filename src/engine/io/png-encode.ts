@@ -7,14 +7,17 @@
  * values compress as one byte, not three). The output is a standard PNG (IHDR, PLTE, IDAT, IEND)
  * that any decoder reads.
  */
-import { constants, deflateSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
 let crcTable: Uint32Array | undefined;
 
-/** CRC-32 (PNG's, the same as zlib's). zlib.crc32 only exists from Node 20.15, hence by hand. */
-function crc32(bytes: Uint8Array, crc = 0xffffffff): number {
+/**
+ * CRC-32 of `bytes` (PNG's, the same as zlib's), by table. Exported for the tests: `chunkCrc`
+ * uses zlib's own crc32 where Node has it (from 20.15).
+ */
+export function crc32Table(bytes: Uint8Array): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -24,19 +27,24 @@ function crc32(bytes: Uint8Array, crc = 0xffffffff): number {
     }
   }
   const t = crcTable;
-  let c = crc;
+  let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return c;
+  return (c ^ 0xffffffff) >>> 0;
 }
 
-/** One chunk: length, type, data, CRC of type and data. */
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE((crc32(out.subarray(4, 8 + data.length)) ^ 0xffffffff) >>> 0, 8 + data.length);
-  return out;
+// zlib.crc32: measured 0.05 ms for a 107 KB preview against 0.37 ms by table
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+const chunkCrc: (bytes: Uint8Array) => number = nativeCrc32 ?? crc32Table;
+
+/**
+ * Write one chunk (length, type, data, CRC of type and data) at `at` in `out`, whose bytes
+ * at + 8 .. at + 8 + length already hold the data. Returns where the next chunk starts.
+ */
+function closeChunk(out: Buffer, at: number, type: string, length: number): number {
+  out.writeUInt32BE(length, at);
+  out.write(type, at + 4, 'latin1');
+  out.writeUInt32BE(chunkCrc(out.subarray(at + 4, at + 8 + length)), at + 8 + length);
+  return at + 12 + length;
 }
 
 /**
@@ -53,26 +61,34 @@ export function encodePalettePng(width: number, height: number, index: Uint8Arra
   if (palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768) {
     throw new RangeError('encodePalettePng: the palette needs 1 to 256 entries of 3 bytes');
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 3; // colour type: palette
-  // compression, filter method and interlace stay 0
   const stride = width + 1;
   const raw = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
-    const o = y * stride;
+    const o = y * stride + 1;
     const r = y * width;
-    raw[o] = 1; // filter: Sub
-    raw[o + 1] = index[r]!;
-    for (let x = 1; x < width; x++) raw[o + 1 + x] = (index[r + x]! - index[r + x - 1]!) & 0xff;
+    raw[o - 1] = 1; // filter: Sub
+    let left = 0;
+    for (let x = 0; x < width; x++) {
+      const v = index[r + x]!;
+      raw[o + x] = (v - left) & 0xff;
+      left = v;
+    }
   }
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('PLTE', palette),
-    chunk('IDAT', deflateSync(raw, { level: 1, strategy: constants.Z_RLE })),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  const idat = zlib.deflateSync(raw, { level: 1, strategy: zlib.constants.Z_RLE });
+  // the file in one buffer: signature, IHDR (13 bytes), PLTE, IDAT, IEND, each chunk 12 bytes more
+  const out = Buffer.allocUnsafe(8 + 25 + 12 + palette.length + 12 + idat.length + 12);
+  out.set(SIGNATURE, 0);
+  let at = 8;
+  out.writeUInt32BE(width, at + 8);
+  out.writeUInt32BE(height, at + 12);
+  out[at + 16] = 8; // bit depth
+  out[at + 17] = 3; // colour type: palette
+  out[at + 18] = out[at + 19] = out[at + 20] = 0; // compression, filter method, interlace
+  at = closeChunk(out, at, 'IHDR', 13);
+  out.set(palette, at + 8);
+  at = closeChunk(out, at, 'PLTE', palette.length);
+  out.set(idat, at + 8);
+  at = closeChunk(out, at, 'IDAT', idat.length);
+  closeChunk(out, at, 'IEND', 0);
+  return out;
 }
