@@ -10,16 +10,14 @@ import type { OutputFolder } from '../engine/results/stats-tables.js';
 
 /**
  * Load the code of the methods record and the report ahead of writeRunRecord (a run calls this
- * when a core has nothing to do). Errors surface later, in writeRunRecord. `o.sharp`: sharp too
- * (the thumbnails and the libvips version; 80-100 ms to load at the run's end), when a core is
- * free for the whole run: loaded at the end of the image sets, it would sit beside DuckDB's
- * export, the peak of a large run's memory.
+ * when a core has nothing to do). Errors surface later, in writeRunRecord.
  */
-export function preloadRunRecord(o: { sharp?: boolean } = {}): Promise<unknown> {
+export function preloadRunRecord(): Promise<unknown> {
   // not vega, which the figures load on first use: loaded this early, it sat beside the tables
-  // worker and DuckDB and raised a 2,000-image-set run's peak memory by 12-15 MB (for 0.15 s)
-  const sharp = o.sharp ? [import('sharp')] : [];
-  return Promise.all([import('../engine/report/methods.js'), import('../engine/report/index.js'), ...sharp]).catch(() => undefined);
+  // worker and DuckDB and raised a 2,000-image-set run's peak memory by 12-15 MB (for 0.15 s).
+  // Nor sharp (the thumbnails; 80-100 ms to load at the run's end): preloaded at the start of a
+  // 1-worker run, it raised the run's peak from 202-230 to 246-247 MB (200 BBBC039 sets)
+  return Promise.all([import('../engine/report/methods.js'), import('../engine/report/index.js')]).catch(() => undefined);
 }
 
 /** The line a finished record prints on stdout. */

@@ -152,8 +152,8 @@ async function runCommand(path: string, o: Options, started: Worker | undefined)
       },
       onMergeStep: (step) => say(describeMergeStep(step, outputs)),
       // load the code of the record (0.3-0.5 s in a fresh process) on a core with nothing to do
-      onIdleCore: (atStart) => {
-        if (record) preloaded = import('./run-record.js').then((m) => m.preloadRunRecord({ sharp: atStart }));
+      onIdleCore: () => {
+        if (record) preloaded = import('./run-record.js').then((m) => m.preloadRunRecord());
       },
       // a whole run (not a shard) leaves its record, METHODS.md and report.html
       ...(record

@@ -61,10 +61,8 @@ export interface RunOptions {
    * Called once when a core has nothing to do: at the start when there are fewer lanes than
    * cores, else when the first lane runs out of image sets (at the latest after the last one).
    * Code needed at the end of the run can be loaded then instead of after the last image set.
-   * `atStart`: called at the start (a core is free for the whole run; what is loaded then does
-   * not add to the memory of the run's end, which is its peak).
    */
-  onIdleCore?: (atStart: boolean) => void;
+  onIdleCore?: () => void;
   /**
    * Worker threads already started with startRunWorker (loading the engine meanwhile): used as
    * the first lanes; those not needed are stopped.
@@ -261,17 +259,17 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.1 s, the
   // report's more), not after the last image set
   let idleCore = false;
-  const onIdleCore = (atStart = false) => {
+  const onIdleCore = () => {
     if (idleCore) return;
     idleCore = true;
     if (!o.shard && (recipe.outputs.parquet || recipe.outputs.duckdb))
       import('../results/export.js').then((m) => m.loadDuckDb()).catch(() => undefined);
-    o.onIdleCore?.(atStart);
+    o.onIdleCore?.();
   };
-  if (lanes < availableParallelism()) onIdleCore(true);
-  // every lane is a worker thread (the main thread only hands out jobs and records results, so
-  // its memory stays small and is not added to the merge's); in-process when there is no worker
-  // script (tests) or functions are injected
+  if (lanes < availableParallelism()) onIdleCore();
+  // every lane is a worker thread (the main thread hands out jobs and records results, and writes
+  // them only when a core has no worker, so its memory stays small and is not added to the
+  // merge's); in-process when there is no worker script (tests) or functions are injected
   const threads = script && !o.deps && todo.length > 0 ? lanes : 0;
   // a core without a worker writes the results (label images, previews, checkpoints) in this
   // thread while the workers go on computing: 200 BBBC039 sets with 1 worker on 2 cores took
@@ -289,7 +287,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
         take,
         finish: (r) => ('pending' in r ? storeJob(r, ctx).then(finish) : finish(r)),
         onError: (err) => notes.push(`a worker thread failed (${err.message}); its image sets were not finished - rerun to resume`),
-      }).then(() => onIdleCore()),
+      }).then(onIdleCore),
     );
   }
   const mainLane = (async () => {
