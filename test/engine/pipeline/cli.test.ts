@@ -122,6 +122,19 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     }
   });
 
+  it('a write error stops the run with what to do, whichever thread writes (1 or 2 workers)', { timeout: 120_000 }, async () => {
+    for (const workers of ['1', '2']) {
+      const out = join(work, `unwritable-${workers}`);
+      await mkdir(out);
+      await writeFile(join(out, 'labels'), 'a file where the label folder goes');
+      const r = await cli(['run', recipe, '--out', out, '--workers', workers, '--no-progress']);
+      expect(r.code, workers).toBe(2);
+      expect(r.stderr).toMatch(/cannot write the results of \S+ to /);
+      expect(r.stderr).toMatch(/what to do: /);
+      expect(existsSync(join(out, 'images.csv'))).toBe(false);
+    }
+  });
+
   it('refuses an invalid recipe naming the field, before doing anything', async () => {
     const bad = join(work, 'bad.json');
     const r0 = JSON.parse(await readFile(recipe, 'utf8'));
