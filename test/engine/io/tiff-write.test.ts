@@ -97,6 +97,29 @@ describe('label TIFFs written in pieces', () => {
     }
   });
 
+  it('finds the largest label wherever it is (every position of 1..9 pixels): max in the description, uint32 above 65535', async () => {
+    for (let n = 1; n <= 9; n++) {
+      for (let at = 0; at < n; at++) {
+        for (const top of [2, 65535, 65536]) {
+          const data = Int32Array.from({ length: n }, (_, i) => (i === at ? top : 1));
+          const bytes = encodeLabelTiff({ width: n, height: 1, data, count: top });
+          const where = `${n} pixels, ${top} at ${at}`;
+          expect(bytes.toString('latin1'), where).toContain(`\nmax=${top}.0\n`);
+          // BitsPerSample (tag 258) in the IFD, whose offset the header gives
+          const ifd = bytes.readUInt32LE(4);
+          const entries = bytes.readUInt16LE(ifd);
+          let bits = 0;
+          for (let k = 0; k < entries; k++)
+            if (bytes.readUInt16LE(ifd + 2 + k * 12) === 258) bits = bytes.readUInt16LE(ifd + 2 + k * 12 + 8);
+          expect(bits, where).toBe(top > 65535 ? 32 : 16);
+          if (at === n - 1) expect((await decode(bytes))[0]!.values, where).toEqual(Array.from(data));
+        }
+      }
+    }
+    // no objects: max 0, uint16
+    expect(encodeLabelTiff({ width: 3, height: 3, data: new Int32Array(9), count: 0 }).toString('latin1')).toContain('\nmax=0.0\n');
+  });
+
   it('encodeTiffParts joined is encodeTiff, for several pages, a description and a pixel size', () => {
     const pages = [0, 1, 2].map((k) => ({ width: 5, height: 3, data: Float32Array.from({ length: 15 }, (_, i) => i * k + 0.5) }));
     const opts = { description: 'ImageJ=1.54f\nimages=3\n', pixelSizeUm: 0.3, software: 'ScopePilot' };
