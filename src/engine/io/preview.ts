@@ -31,8 +31,20 @@ export function percentileRange(plane: Plane, lo = 0.5, hi = 99.5): [number, num
     const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.round((p / 100) * (s.length - 1))))]!;
     return [at(lo), at(hi)];
   }
-  const hist = new Uint32Array(d instanceof Uint8Array ? 256 : 65536);
-  for (let i = 0; i < n; i++) hist[d[i]!]!++;
+  const bins = d instanceof Uint8Array ? 256 : 65536;
+  // four histograms interleaved, value v counted at 4v .. 4v + 3 in turn, so that a run of equal
+  // values does not wait on one counter: measured 0.8-1.5 -> 0.7-1.1 ms for a 696 x 520 plane
+  // (median ratio 0.76-0.93 in five interleaved A/B runs)
+  const hist = new Uint32Array(4 * bins);
+  const n4 = n - (n % 4);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    hist[d[i]! << 2]!++;
+    hist[(d[i + 1]! << 2) | 1]!++;
+    hist[(d[i + 2]! << 2) | 2]!++;
+    hist[(d[i + 3]! << 2) | 3]!++;
+  }
+  for (; i < n; i++) hist[d[i]! << 2]!++;
   // both percentiles in one walk, without a closure (a call to one deoptimised the histogram loop
   // on every preview)
   const targetLo = (lo / 100) * (n - 1);
@@ -40,12 +52,13 @@ export function percentileRange(plane: Plane, lo = 0.5, hi = 99.5): [number, num
   let vLo = -1;
   let vHi = -1;
   let acc = 0;
-  for (let v = 0; v < hist.length && (vLo < 0 || vHi < 0); v++) {
-    acc += hist[v]!;
+  for (let v = 0; v < bins && (vLo < 0 || vHi < 0); v++) {
+    const k = v << 2;
+    acc += hist[k]! + hist[k + 1]! + hist[k + 2]! + hist[k + 3]!;
     if (vLo < 0 && acc > targetLo) vLo = v;
     if (vHi < 0 && acc > targetHi) vHi = v;
   }
-  return [vLo < 0 ? hist.length - 1 : vLo, vHi < 0 ? hist.length - 1 : vHi];
+  return [vLo < 0 ? bins - 1 : vLo, vHi < 0 ? bins - 1 : vHi];
 }
 
 function parseColor(c: PreviewOptions['outlineColor']): [number, number, number] {
