@@ -82,11 +82,11 @@ export async function renderPreview(plane: Plane, opts: PreviewOptions = {}): Pr
   const oh = Math.max(1, Math.round((h * ow) / w));
   const scale = GREY_TOP / (hi - lo);
   let g: Uint8Array;
-  if (ow <= w && oh <= h) g = shrinkToGray(plane, ow, oh, lo, scale);
+  if (ow <= w && oh <= h) g = shrinkToGray(plane, ow, oh, lo, hi, scale);
   else {
     // enlarging (tiny images): sharp's interpolation, kept to the grey indices
     const sharp = await loadSharp();
-    const gray = shrinkToGray(plane, w, h, lo, scale);
+    const gray = shrinkToGray(plane, w, h, lo, hi, scale);
     const r = await sharp(gray, { raw: { width: w, height: h, channels: 1 } })
       .resize(ow, oh, { fit: 'fill' })
       .toColourspace('b-w')
@@ -130,8 +130,13 @@ async function loadSharp(): Promise<typeof import('sharp').default> {
  * copy first and a hop to its thread pool; in the runner's workers that was 33 ms of a 50 ms
  * preview, now 2-3 ms for a 696 x 520 image.
  */
-function shrinkToGray(plane: Plane, ow: number, oh: number, lo: number, scale: number): Uint8Array {
+function shrinkToGray(plane: Plane, ow: number, oh: number, lo: number, hi: number, scale: number): Uint8Array {
   const { width: w, height: h, data } = plane;
+  // its table has 4 (hi - lo) + 1 entries, each computed as a pixel is here: only when that is
+  // less than half the output
+  if (!(data instanceof Float32Array) && w <= 2 * ow && h <= 2 * oh && 4 * (hi - lo) < (ow * oh) / 2) {
+    return shrinkByTwoToGray(data, w, h, ow, oh, lo, hi, scale);
+  }
   const out = new Uint8Array(ow * oh);
   // output column c covers source columns start[c] .. start[c + 1] - 1 (at least one when shrinking)
   const start = new Int32Array(ow + 1);
@@ -167,6 +172,76 @@ function shrinkToGray(plane: Plane, ow: number, oh: number, lo: number, scale: n
     }
     rows = 0;
     oy = next;
+  }
+  return out;
+}
+
+/**
+ * `shrinkToGray` for integer planes shrunk by at most 2 in each direction (e.g. 696 x 520 to
+ * 512 x 383), with the same bytes. Each output pixel covers 1 or 2 source columns and 1 or 2
+ * source rows, so it is read as a 2 x 2 block whose second column and row are masked to 0 where
+ * it covers one, and its count k is 1, 2 or 4: its mean sum / k is the quarter step q / 4 with
+ * q = sum * 4 / k (the same double: both are the one real number, correctly rounded). The grey
+ * index of every quarter step from `lo` to `hi` comes from a table made once per call, so the
+ * per-pixel division and rounding are gone. Measured for 696 x 520 -> 512 x 383: 2.2-4.1 ->
+ * 2.0-3.6 ms (median ratio 0.85-0.90), the whole preview 0.93x (five interleaved A/B runs each).
+ * `lo` and `hi` are integers (histogram bins); below `lo` is black, above `hi` white.
+ */
+function shrinkByTwoToGray(
+  data: Uint8Array | Uint16Array,
+  w: number,
+  h: number,
+  ow: number,
+  oh: number,
+  lo: number,
+  hi: number,
+  scale: number,
+): Uint8Array {
+  const out = new Uint8Array(ow * oh);
+  // output column c covers x0[c] and, if it covers two, x0[c] + 1 = x1[c] (else x1[c] = x0[c], masked)
+  const x0 = new Int32Array(ow);
+  const cols = new Int32Array(ow);
+  for (let x = w - 1; x >= 0; x--) {
+    const c = Math.min(ow - 1, Math.floor((x * ow) / w));
+    x0[c] = x;
+    cols[c]!++;
+  }
+  const x1 = new Int32Array(ow);
+  const mask = new Int32Array(ow);
+  // q = sum << shift: 4 / k as a power of two, for one source row (one less for two rows)
+  const shift = new Int32Array(ow);
+  for (let c = 0; c < ow; c++) {
+    const two = cols[c]! > 1;
+    x1[c] = two ? x0[c]! + 1 : x0[c]!;
+    mask[c] = two ? -1 : 0;
+    shift[c] = two ? 1 : 2;
+  }
+  // grey[j]: index of the mean (4 lo + j) / 4, by shrinkToGray's formula
+  const q0 = 4 * lo;
+  const top = 4 * (hi - lo);
+  const grey = new Uint8Array(top + 1);
+  for (let j = 0; j <= top; j++) {
+    const v = ((q0 + j) / 4 - lo) * scale;
+    grey[j] = v <= 0 ? 0 : v >= GREY_TOP ? GREY_TOP : (v + 0.5) | 0;
+  }
+  let y = 0;
+  for (let oy = 0; oy < oh; oy++) {
+    // source row y starts output row oy; row y + 1 belongs to it too when it maps there
+    const twoRows = y + 1 < h && Math.floor(((y + 1) * oh) / h) === oy;
+    const r0 = y * w;
+    const r1 = twoRows ? r0 + w : r0;
+    const rowMask = twoRows ? -1 : 0;
+    const down = twoRows ? 1 : 0;
+    const o = oy * ow;
+    for (let c = 0; c < ow; c++) {
+      const a = x0[c]!;
+      const b = x1[c]!;
+      const m = mask[c]!;
+      const sum = data[r0 + a]! + (data[r0 + b]! & m) + ((data[r1 + a]! + (data[r1 + b]! & m)) & rowMask);
+      const j = (sum << (shift[c]! - down)) - q0;
+      out[o + c] = j <= 0 ? 0 : j >= top ? GREY_TOP : grey[j]!; // grey[0] is 0, grey[top] GREY_TOP
+    }
+    y += twoRows ? 2 : 1;
   }
   return out;
 }

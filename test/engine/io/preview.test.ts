@@ -21,6 +21,28 @@ function refPercentile(d: ArrayLike<number>, p: number): number {
   return s[Math.floor((p / 100) * (s.length - 1))]!;
 }
 
+/**
+ * The preview's grey indices by their definition, pixel by pixel: each output pixel the mean of
+ * the source pixels whose column maps to it (floor(x ow / w)) and whose row does, stretched from
+ * lo (0) to hi (254), rounded half up.
+ */
+function refGrey(plane: Plane, ow: number, oh: number, lo: number, hi: number): number[] {
+  const { width: w, height: h, data } = plane;
+  const sum = new Float64Array(ow * oh);
+  const count = new Float64Array(ow * oh);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const o = Math.min(oh - 1, Math.floor((y * oh) / h)) * ow + Math.min(ow - 1, Math.floor((x * ow) / w));
+      sum[o]! += data[y * w + x]!;
+      count[o]!++;
+    }
+  const scale = 254 / (hi - lo);
+  return Array.from(sum, (s, i) => {
+    const v = (s / count[i]! - lo) * scale;
+    return v <= 0 ? 0 : v >= 254 ? 254 : Math.floor(v + 0.5);
+  });
+}
+
 /** Outline pixels by their definition: labelled, and on the border or with a 4-neighbour of another label (nearest-neighbour labels at output size). */
 function refOutline(labels: Labels, ow: number, oh: number): boolean[] {
   const { width: lw, height: lh, data } = labels;
@@ -42,6 +64,23 @@ async function decode(png: Buffer): Promise<{ rgb: Buffer; width: number; height
   expect(info.channels).toBe(3);
   return { rgb: data, width: info.width, height: info.height };
 }
+
+/** How many pixels differ from `want` (an [r, g, b] per pixel), and the first one: where, what it is, what it should be. */
+function differences(rgb: Buffer, want: (i: number) => [number, number, number], width: number) {
+  let count = 0;
+  let first: { x: number; y: number; got: number[]; want: number[] } | undefined;
+  for (let i = 0; i * 3 < rgb.length; i++) {
+    const got = [rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!];
+    const w = want(i);
+    if (got[0] !== w[0] || got[1] !== w[1] || got[2] !== w[2]) {
+      count++;
+      first ??= { x: i % width, y: Math.floor(i / width), got, want: w };
+    }
+  }
+  return { count, first };
+}
+
+const greyOf = (index: number) => Math.round((index * 255) / 254);
 
 describe('percentileRange', () => {
   it('integer data: the sorted values at floor(p (n - 1)), for 1 to 11 values (all remainders of the 4-way count)', () => {
@@ -70,6 +109,35 @@ describe('percentileRange', () => {
 });
 
 describe('renderPreview pixels', () => {
+  // sizes and value ranges that take each way of shrinking: by at most 2 with a narrow range of
+  // values (a table of grey levels), with a wide range, by more than 2, 8-bit, and at its own size
+  const cases: { name: string; w: number; h: number; ow: number; bits: 8 | 16; min: number; span: number }[] = [
+    { name: 'by 1.37, 12-bit values over 300 levels', w: 100, h: 60, ow: 73, bits: 16, min: 1000, span: 300 },
+    { name: 'by 1.002 (513 x 7 -> 512 x 7)', w: 513, h: 7, ow: 512, bits: 16, min: 120, span: 400 },
+    { name: 'by exactly 2', w: 200, h: 100, ow: 100, bits: 16, min: 500, span: 600 },
+    { name: 'at its own size', w: 64, h: 48, ow: 64, bits: 16, min: 200, span: 350 },
+    { name: '8-bit, by 1.48', w: 90, h: 70, ow: 61, bits: 8, min: 0, span: 256 },
+    { name: 'by 1.37 over the whole 16-bit range', w: 100, h: 60, ow: 73, bits: 16, min: 0, span: 65536 },
+    { name: 'by 3.3', w: 100, h: 60, ow: 30, bits: 16, min: 1000, span: 300 },
+  ];
+  for (const c of cases) {
+    it(`grey levels are the area means, contrast-stretched: ${c.name}`, async () => {
+      const r = rng(c.w * 1000 + c.ow);
+      const n = c.w * c.h;
+      const data = c.bits === 8 ? new Uint8Array(n) : new Uint16Array(n);
+      for (let i = 0; i < n; i++) data[i] = c.min + Math.floor(r() * c.span);
+      const plane: Plane = { width: c.w, height: c.h, data, bitDepth: c.bits };
+      const oh = Math.max(1, Math.round((c.h * c.ow) / c.w));
+      const lo = refPercentile(data, 0.5);
+      const hiRaw = refPercentile(data, 99.5);
+      const want = refGrey(plane, c.ow, oh, lo, hiRaw > lo ? hiRaw : lo + 1);
+      const { rgb, width, height } = await decode(await renderPreview(plane, { width: c.ow }));
+      expect([width, height]).toEqual([c.ow, oh]);
+      const g = (i: number): [number, number, number] => [greyOf(want[i]!), greyOf(want[i]!), greyOf(want[i]!)];
+      expect(differences(rgb, g, width)).toEqual({ count: 0, first: undefined });
+    });
+  }
+
   it('outlines: labelled pixels on the border or next to another label, at every output size down to 1 pixel', async () => {
     const r = rng(7);
     let outlines = 0;
