@@ -167,7 +167,7 @@ export default async function runBench(ctx) {
     );
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(
-    `\n2 workers / 1 worker: ${fmt(speedup)}x from the medians of ${REPEATS} interleaved runs each (pairs: ${spread}) (target >= 1.8x; machine load average ${load} on ${availableParallelism()} cores: other jobs share them); tables identical for 1 and 2 workers: ${same12}`,
+    `\n2 workers / 1 worker: ${fmt(speedup)}x from the medians of ${REPEATS} interleaved runs each (pairs: ${spread}) (target >= 1.8x; machine load average ${load} on ${availableParallelism()} cores: other jobs share them); tables identical for 1 and 2 workers: ${same12}. With 1 worker on ${availableParallelism()} cores the main thread writes the label images, previews and checkpoints beside it (cores busy ${fmt(w1.cpuS / w1.wallS)}), so the 1-worker run is not one core's worth`,
   );
   // where the rest goes: the image-set phase scales with the workers, the fixed costs (process
   // start, scan, tables, exports, METHODS.md and report.html) do not
