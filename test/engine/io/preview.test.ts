@@ -1,19 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { percentileRange, renderPreview } from '../../../src/engine/io/preview.js';
+import { rng } from '../../../src/engine/results/stats-math.js';
 import type { Labels, Plane } from '../../../src/engine/types.js';
-
-/** Seeded PRNG (mulberry32), so every run sees the same images. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The value at percentile p of integer data: the element floor(p / 100 * (n - 1)) of the sorted values. */
 function refPercentile(d: ArrayLike<number>, p: number): number {

@@ -11,6 +11,7 @@ import { readPlane } from '../../../src/engine/io/read.js';
 import { encodeTiff } from '../../../src/engine/io/tiff-write.js';
 import { gaussian } from '../../../src/engine/ops/gaussian.js';
 import { otsuThreshold } from '../../../src/engine/ops/threshold/otsu.js';
+import { rng } from '../../../src/engine/results/stats-math.js';
 import type { Plane } from '../../../src/engine/types.js';
 import { BBBC039 } from '../../helpers/shared-data.js';
 
@@ -23,17 +24,6 @@ export interface PlateField {
   expected?: string;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
 }
