@@ -13,6 +13,7 @@ import { VERSION } from '../../version.js';
 import { workerLane } from '../batch/worker-lane.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { collectGarbage } from '../jit.js';
 import type { ImageSet, OnProgress } from '../types.js';
 import { CHECKPOINT_DIR, checkpointObjectCount, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
@@ -250,6 +251,11 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     o.onResult?.(r);
     o.onProgress?.({ done, total: selected, label: r.id });
   };
+  // a result this thread wrote: its arrays go at once (see collectGarbage)
+  const finishStored = (r: JobDone) => {
+    finish(r);
+    collectGarbage('full');
+  };
   let next = 0;
   const take = (): JobSpec | undefined => (fatal || o.signal?.aborted || next >= todo.length ? undefined : todo[next++]);
 
@@ -285,7 +291,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     workerLanes.push(
       workerLane<JobSpec, JobDone | JobComputed>(worker, {
         take,
-        finish: (r) => ('pending' in r ? storeJob(r, ctx).then(finish) : finish(r)),
+        finish: (r) => ('pending' in r ? storeJob(r, ctx).then(finishStored) : finish(r)),
         onError: (err) => notes.push(`a worker thread failed (${err.message}); its image sets were not finished - rerun to resume`),
       }).then(onIdleCore),
     );

@@ -6,6 +6,7 @@
  * started by worker-start.ts.
  */
 import { parentPort } from 'node:worker_threads';
+import { collectGarbage } from '../jit.js';
 import { loadPipelineDeps } from './deps.js';
 import { computeJob, type JobSpec, type RunContext, runJob } from './job.js';
 import { markParsed } from './recipe-use.js';
@@ -36,7 +37,10 @@ if (port) {
   const pump = async () => {
     if (busy) return;
     busy = true;
-    while (queue.length > 0) await run(queue.shift()!);
+    while (queue.length > 0) {
+      await run(queue.shift()!);
+      collectGarbage('minor');
+    }
     busy = false;
   };
   port.on('message', (m: JobSpec | { ctx: RunContext }) => {

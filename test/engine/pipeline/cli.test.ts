@@ -66,6 +66,7 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     expect(run.nodeFlags).toContain('--single-threaded-gc');
     expect(run.nodeFlags).toContain('--max-semi-space-size=2');
     expect(run.nodeFlags).toContain('--no-incremental-marking');
+    expect(run.nodeFlags).toContain('--expose-gc'); // the run collects each image set's garbage
     if (availableParallelism() <= 2) expect(run.resultsWrittenBy).toBe('worker threads');
     // where the wall time went: the phases add up to the run's wall time (within rounding)
     const { setup, imageSets, tables } = run.phaseMs;
