@@ -51,19 +51,18 @@ export function compileInBackground(): () => void {
 }
 
 /**
- * Collect the garbage of one finished image set now, when the process was started with
- * --expose-gc (`scopepilot run` is, see src/reexec.ts; otherwise this does nothing). Its pixel
- * arrays live outside V8's heap, behind small objects that V8 frees only when that heap needs
- * room, so tens of MB of finished arrays waited for it.
- * - 'minor' (the young generation, about 1 ms) after each set in the runner's worker threads: 200
- *   BBBC039 sets with 2 workers peaked at 193-199 instead of 275-289 MB (4 runs each), in the same
- *   time. A full collection there made the runs twice as slow (V8 optimised the code again).
- * - 'full' after each set the main thread wrote (1 worker on 2 cores): a main thread's heap is a
- *   few MB, and the arrays it was sent may already be in the old generation. 8 sets of 2048 x
- *   2048 peaked at 394-400 MB instead of 431-440 (minor) and 524 (none); 200 BBBC039 sets at
- *   192-197 instead of 234-246 MB.
+ * Collect the young generation's garbage of one finished image set now (about 1 ms), when the
+ * process was started with --expose-gc (`scopepilot run` is, see src/reexec.ts; otherwise this
+ * does nothing). Its pixel arrays live outside V8's heap, behind small objects that V8 frees only
+ * when that heap needs room, so tens of MB of finished arrays waited for it.
+ * - After each set in the runner's worker threads: 200 BBBC039 sets with 2 workers peaked at
+ *   193-199 instead of 275-289 MB (4 runs each), in the same time. A full collection there made
+ *   the runs twice as slow (V8 optimised the code again).
+ * - After each set the main thread wrote (1 worker on 2 cores): 200 BBBC039 sets peaked at
+ *   193-198 instead of 226-246 MB, 8 sets of 2048 x 2048 at 431-440 instead of 524 MB. A full
+ *   collection there gave 394-400 MB for those, but took 4-5 s of CPU per 200 sets.
  */
-export function collectGarbage(type: 'minor' | 'full'): void {
-  const gc = (globalThis as { gc?: (o?: { type: 'minor' | 'major' }) => void }).gc;
-  if (typeof gc === 'function') gc(type === 'minor' ? { type: 'minor' } : undefined);
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: (o: { type: 'minor' }) => void }).gc;
+  if (typeof gc === 'function') gc({ type: 'minor' });
 }

@@ -254,7 +254,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   // a result this thread wrote: its arrays go at once (see collectGarbage)
   const finishStored = (r: JobDone) => {
     finish(r);
-    collectGarbage('full');
+    collectGarbage();
   };
   let next = 0;
   const take = (): JobSpec | undefined => (fatal || o.signal?.aborted || next >= todo.length ? undefined : todo[next++]);

@@ -39,7 +39,7 @@ if (port) {
     busy = true;
     while (queue.length > 0) {
       await run(queue.shift()!);
-      collectGarbage('minor');
+      collectGarbage();
     }
     busy = false;
   };
