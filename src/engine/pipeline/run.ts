@@ -4,7 +4,7 @@
  * tables. Killed and rerun into the same folder, it continues where it stopped and the final
  * outputs are identical to an uninterrupted run; they do not depend on the worker count either.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,8 @@ import { loadPipelineDeps, missingNotes, type PipelineDeps } from './deps.js';
 import { type JobComputed, type JobDone, type JobSpec, type RunContext, runJob, storeJob } from './job.js';
 import { type MergeStep, mergeInWorker } from './merge.js';
 import { recipeModel } from './model.js';
-import { asRecipe, RECIPE_VERSION, type Recipe } from './recipe.js';
+import { asRecipe, RECIPE_VERSION } from './recipe.js';
+import { scanInput } from './run-input.js';
 import { type Shard, shardRange } from './shard.js';
 import { runWorkerScript, startRunWorker } from './worker-start.js';
 
@@ -105,34 +106,6 @@ function inside(child: string, parent: string): boolean {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
-async function enumerate(recipe: Recipe, root: string, base: string, o: RunOptions): Promise<{ sets: ImageSet[]; notes: string[] }> {
-  if (o.imageSets) return { sets: o.imageSets, notes: [] };
-  const st = await stat(root).catch(() => undefined);
-  if (!st?.isDirectory())
-    throw new UserError(
-      `input folder ${root} does not exist or is not a folder`,
-      'give the folder with --input DIR, or fix input.root in the recipe',
-    );
-  const spec = '../dataset/scan.js';
-  const mod = (await import(/* @vite-ignore */ spec).catch(() => ({}))) as {
-    scanFolder?: (
-      d: string,
-      o: Record<string, unknown>,
-    ) => Promise<{ imageSets: ImageSet[]; problems: { level: string; message: string }[] }>;
-  };
-  if (!mod.scanFolder) throw new UserError('the folder scanner (scanFolder) is not in this build', 'update ScopePilot');
-  const scan = await mod.scanFolder(root, {
-    ...(recipe.input.pattern ? { pattern: recipe.input.pattern } : recipe.input.preset ? { preset: recipe.input.preset } : {}),
-    ...(recipe.input.plateMap ? { plateMap: resolve(base, recipe.input.plateMap) } : {}),
-    probeSets: 0,
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
-  const notes = scan.problems.filter((p) => p.level === 'fail').map((p) => `scan: ${p.message}`);
-  if (scan.imageSets.length === 0)
-    throw new UserError(`no image sets found in ${root}`, 'check the folder and input.pattern / input.preset in the recipe');
-  return { sets: scan.imageSets, notes };
-}
-
 const FATAL_HINTS: Record<string, string> = {
   ENOSPC: 'the disk is full: free space (or choose another --out), then rerun the same command to resume',
   EDQUOT: 'the disk quota is exceeded: free space, then rerun the same command to resume',
@@ -159,7 +132,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       'choose an output folder outside it',
     );
   await recipeModel(recipe); // a model recipe with an unusable model stops here, before any image
-  const { sets, notes } = await enumerate(recipe, root, base, o);
+  const { sets, notes } = o.imageSets ? { sets: o.imageSets, notes: [] } : await scanInput(recipe, root, base, o.signal);
   const total = sets.length;
   const names = safeNames(sets.map((s) => s.id));
   const hash = recipeHash(recipe);
