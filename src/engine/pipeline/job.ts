@@ -90,7 +90,6 @@ export async function storeJob(c: JobComputed, ctx: RunContext): Promise<JobDone
   try {
     const cp = await writeStore(c.pending, {
       out: ctx.out,
-      writeLabels: ctx.writeLabels,
       ...(c.pending.previewPlane ? { renderPreview: await previewRenderer() } : {}),
     });
     const done: JobDone = {

@@ -349,13 +349,13 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     ...header,
     finishedAt: finishedAt ?? new Date().toISOString(),
     ...summary,
+    /** Which thread wrote the image sets' files: the main thread when a core had no worker. */
+    resultsWrittenBy: ctx.storeInMain ? 'main thread' : threads > 0 ? 'worker threads' : 'this thread',
     /**
      * Wall time (ms) summed over this run's image sets, per stage: total is the whole computation
      * (processImageSet: read, QC, objects, measure), store the writing of each set's label images,
      * preview and checkpoint. The run's wall time minus total is what the runner itself cost.
      */
-    /** Which thread wrote the image sets' files: the main thread when a core had no worker. */
-    resultsWrittenBy: ctx.storeInMain ? 'main thread' : threads > 0 ? 'worker threads' : 'this thread',
     stageMs: Object.fromEntries(Object.entries(stageMs).map(([k, v]) => [k, Math.round(v)])),
     /**
      * Wall time (ms) of the run's phases: set-up (recipe, scan, resume check), the image sets, then

@@ -5,7 +5,7 @@
  * In two steps, so that the writing can run on another thread than the computing:
  * `prepareStore` (in the thread that computed the result) makes the checkpoint and keeps only
  * the pixel data the files need, as plain data another thread can be sent (`storeTransfers`);
- * `writeStore` writes the files. `storeResult` does both, here.
+ * `writeStore` writes the files.
  */
 import { isAbsolute, join, relative } from 'node:path';
 import { writeFileAtomicSync } from '../io/atomic.js';
@@ -30,14 +30,11 @@ export interface StoreTarget {
 /** Renders a PNG preview (io/preview renderPreview). */
 export type PreviewRenderer = (plane: Plane, o: { labels?: Labels; width?: number }) => Promise<Buffer>;
 
-export interface StoreContext extends StoreTarget {
-  out: string;
-  renderPreview?: PreviewRenderer;
-}
-
 /** A result ready to be written: its checkpoint and the pixels of its files (plain data). */
 export interface PendingStore {
   cp: Checkpoint;
+  /** Write the label image(s) (else `nuclei` is there for the preview's outlines only). */
+  labelFiles: boolean;
   nuclei?: Labels;
   cells?: Labels;
   /** The plane the preview shows (only when a preview is wanted). */
@@ -74,9 +71,9 @@ export function prepareStore(res: ImageSetResult, t: StoreTarget, sources: Recor
   if (res.reason) cp.reason = res.reason;
   if (res.segment) cp.segment = res.segment;
   if (res.objects) cp.objectsCsv = objectLines(res.objects);
-  const p: PendingStore = { cp };
+  const p: PendingStore = { cp, labelFiles: t.writeLabels && res.nuclei !== undefined };
   if (res.pixelSizeUm !== undefined) p.pixelSizeUm = res.pixelSizeUm;
-  if (t.writeLabels && res.nuclei) {
+  if (p.labelFiles) {
     p.nuclei = res.nuclei;
     if (res.cells) p.cells = res.cells;
   }
@@ -107,15 +104,12 @@ export function storeTransfers(p: PendingStore): ArrayBuffer[] {
  * Write the label image(s), the preview and then the checkpoint of `p` into `ctx.out`. Returns
  * the checkpoint (without reading it back). Errors writing (disk full, permission) propagate.
  */
-export async function writeStore(
-  p: PendingStore,
-  ctx: { out: string; writeLabels: boolean; renderPreview?: PreviewRenderer },
-): Promise<Checkpoint> {
+export async function writeStore(p: PendingStore, ctx: { out: string; renderPreview?: PreviewRenderer }): Promise<Checkpoint> {
   const { cp } = p;
   const px = p.pixelSizeUm !== undefined ? { pixelSizeUm: p.pixelSizeUm } : {};
   // synchronous writes: each asynchronous call is a round trip through libuv's thread pool, and
   // the thread writing has nothing else to do meanwhile (see writeFileAtomicSync)
-  if (ctx.writeLabels && p.nuclei) {
+  if (p.labelFiles && p.nuclei) {
     cp.labels = `labels/${cp.name}.tif`;
     writeLabelTiffSync(join(ctx.out, cp.labels), p.nuclei, px);
     if (p.cells) writeLabelTiffSync(join(ctx.out, 'labels', `${cp.name}_cells.tif`), p.cells, px);
@@ -130,9 +124,4 @@ export async function writeStore(
   }
   writeFileAtomicSync(checkpointPath(ctx.out, cp.name), JSON.stringify(cp));
   return cp;
-}
-
-/** `prepareStore` then `writeStore`, in this thread. */
-export async function storeResult(res: ImageSetResult, ctx: StoreContext, sources: Record<string, unknown>): Promise<Checkpoint> {
-  return writeStore(prepareStore(res, ctx, sources), ctx);
 }

@@ -14,9 +14,6 @@ import { storeTransfers } from './store.js';
 
 const port = parentPort;
 if (port) {
-  // the main thread validated the recipe (runRecipe); this structured clone of it is the same plain
-  // data. Marked as validated, so that processImageSet neither validates it per job nor loads the
-  // schema (zod: 0.1 s per worker thread at the start of every run)
   let ctx: RunContext;
   // load the engine while the run is set up (errors surface in the first job's result)
   loadPipelineDeps().catch(() => undefined);
@@ -45,6 +42,9 @@ if (port) {
   };
   port.on('message', (m: JobSpec | { ctx: RunContext }) => {
     if ('ctx' in m) {
+      // the main thread validated the recipe (runRecipe); this structured clone of it is the same
+      // plain data. Marked as validated, so that processImageSet neither validates it per job nor
+      // loads the schema (zod: 0.1 s per worker thread at the start of every run)
       ctx = { ...m.ctx, recipe: markParsed(m.ctx.recipe) };
       return;
     }
