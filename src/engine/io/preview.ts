@@ -5,6 +5,7 @@
  */
 import type { Labels, Plane } from '../types.js';
 import { encodePalettePng } from './png-encode.js';
+import { loadSharp } from './sharp-load.js';
 
 export interface PreviewOptions {
   /** Object outlines to draw (same size as the plane). */
@@ -114,12 +115,6 @@ function previewPalette([r, g, b]: [number, number, number]): Uint8Array {
   pal[OUTLINE * 3 + 1] = g;
   pal[OUTLINE * 3 + 2] = b;
   return pal;
-}
-
-let sharpModule: Promise<typeof import('sharp')> | undefined;
-async function loadSharp(): Promise<typeof import('sharp').default> {
-  sharpModule ??= import('sharp');
-  return (await sharpModule).default;
 }
 
 /**

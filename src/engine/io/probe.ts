@@ -9,6 +9,7 @@ import { describeError } from '../errors.js';
 import type { Plane } from '../types.js';
 import { type ImageJInfo, parseImageJ, parseOme, pixelSizeFromTags } from './metadata.js';
 import { decodeImage, notAnImage, readBytes, sniffFormat } from './read.js';
+import { loadSharp } from './sharp-load.js';
 import { COMPRESSION_NAMES, canDecodeRaw, decodeRawPage, fileSource, parseTiff } from './tiff-parse.js';
 
 export type ProbeProblemCode = 'lossy' | '8bit-export' | 'rgb-export' | 'clipped' | 'no-pixel-size' | 'unreadable' | 'empty';
@@ -152,7 +153,7 @@ function rawView(ab: ArrayBuffer, bits: number, fmt: number): Plane['data'] {
 }
 
 async function probeWithSharp(path: string, res: ProbeResult): Promise<void> {
-  const sharp = (await import('sharp')).default;
+  const sharp = await loadSharp();
   const m = await sharp(path).metadata();
   res.width = m.width ?? 0;
   res.height = m.height ?? 0;

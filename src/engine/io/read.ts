@@ -13,6 +13,7 @@ import { extname } from 'node:path';
 import { UserError } from '../errors.js';
 import type { DecodedImage, Plane, PlaneData } from '../types.js';
 import { canonicalIndex, parseImageJ, parseOme, pixelSizeFromTags, unitToUm } from './metadata.js';
+import { loadSharp } from './sharp-load.js';
 import {
   type ByteSource,
   bufferSource,
@@ -334,7 +335,7 @@ function mergeOrSplitColour(img: DecodedImage, path: string): void {
 }
 
 async function decodeWithSharp(buf: Uint8Array, path: string, fmt: 'png' | 'jpeg'): Promise<DecodedImage> {
-  const sharp = (await import('sharp')).default;
+  const sharp = await loadSharp();
   let data: Buffer;
   let info: { width: number; height: number; channels: number };
   let meta: { depth?: string | undefined; hasAlpha?: boolean | undefined; channels?: number | undefined };

@@ -9,6 +9,7 @@ import { arch, cpus, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../../version.js';
+import { loadSharp } from '../io/sharp-load.js';
 
 /** Engine libraries whose versions decide results or outputs. */
 export const ENGINE_LIBRARIES = ['sharp', 'geotiff', 'zod', '@duckdb/node-api', 'vega', 'vega-lite', 'onnxruntime-node'] as const;
@@ -48,11 +49,8 @@ export async function currentEnvironment(): Promise<Record<string, string>> {
     if (v) env[lib] = v;
   }
   try {
-    const sharp = (await import('sharp')) as unknown as {
-      default?: { versions?: Record<string, string> };
-      versions?: Record<string, string>;
-    };
-    const vips = (sharp.default?.versions ?? sharp.versions)?.vips;
+    const sharp = (await loadSharp()) as unknown as { versions?: Record<string, string> };
+    const vips = sharp.versions?.vips;
     if (vips) env.libvips = vips;
   } catch {
     // sharp not loadable here: libvips version unknown

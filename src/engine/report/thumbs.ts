@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { loadSharp } from '../io/sharp-load.js';
 import type { CsvTable } from '../results/stats-tables.js';
 import type { Labels } from '../types.js';
 import { cellAt, findColumn } from './facts.js';
@@ -47,7 +48,7 @@ export interface ThumbSources {
 /** Pick and render the thumbnails (deterministic order: flagged first, then by image set id). */
 export async function thumbnails(s: ThumbSources): Promise<Thumb[]> {
   const per = s.per ?? 4;
-  const sharp = (await import('sharp')).default;
+  const sharp = await loadSharp();
   const previews = new Map<string, string>();
   for (const f of await listPngs(join(s.outDir, 'previews'))) {
     const base = f.slice(f.lastIndexOf('/') + 1, -4);
