@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/engine/errors.js';
 import { label } from '../../../src/engine/ops/label.js';
@@ -229,5 +231,42 @@ describe('outputs the recipe asks for', () => {
     });
     await runRecipe(other, { out: b, imageSets: sets(), deps, shard: { index: 2, count: 2 } });
     await expect(mergeOutputs(await tmp(), [a, b], { duckdb: false })).rejects.toThrow(/different recipe/);
+  });
+});
+
+// the merge worker thread exists only in the build (dist/, made by `npm run build`, which the CI
+// runs first): without it these tests skip with a message
+const BUILT_MERGE = join(resolve(import.meta.dirname, '../../..'), 'dist/engine/pipeline/merge.js');
+const mergeBuilt = existsSync(BUILT_MERGE);
+if (!mergeBuilt) console.log(`skipped: ${BUILT_MERGE} is not built (run \`npm run build\`)`);
+
+describe.skipIf(!mergeBuilt)('a merge worker started ahead (built merge worker)', () => {
+  const built = () => import(pathToFileURL(BUILT_MERGE).href) as Promise<typeof import('../../../src/engine/pipeline/merge.js')>;
+
+  it('writes the same tables as a merge in this thread once it is given its job', async () => {
+    const { mergeInWorker, startMergeWorker } = await built();
+    const clean = await tmp();
+    await runRecipe(recipe, { out: clean, imageSets: sets(), deps, workers: 1 });
+    const shardDirs = [await tmp(), await tmp()];
+    for (let i = 0; i < 2; i++) await runRecipe(recipe, { out: shardDirs[i]!, imageSets: sets(), deps, shard: { index: i + 1, count: 2 } });
+    const worker = startMergeWorker();
+    expect(worker).toBeDefined();
+    await new Promise((r) => setTimeout(r, 200)); // it waits, loaded, for its job
+    const merged = await tmp();
+    const steps: string[] = [];
+    const m = await mergeInWorker(merged, shardDirs, { duckdb: false }, (s) => steps.push(s), undefined, worker);
+    expect(m.complete).toBe(true);
+    expect(steps).toEqual(['tables', 'export']);
+    expect(await tables(merged)).toEqual(await tables(clean));
+  });
+
+  it('reports what to do when there is nothing to merge, and a worker never used can be stopped', async () => {
+    const { mergeInWorker, startMergeWorker } = await built();
+    const empty = await tmp();
+    await expect(mergeInWorker(empty, [empty], { duckdb: false }, undefined, undefined, startMergeWorker())).rejects.toThrow(
+      /no finished image sets/,
+    );
+    const unused = startMergeWorker()!;
+    expect(typeof (await unused.terminate())).toBe('number'); // it ends (a worker waiting for its job would keep the run alive)
   });
 });
