@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvWriter, csvLine, parseCsv } from '../../../src/engine/results/csv.js';
 import { exportTables } from '../../../src/engine/results/export.js';
+import { rng } from '../../../src/engine/results/stats-math.js';
 import { tempFolders } from '../../helpers/tmp.js';
 
 const tmp = tempFolders('sp-results-');
@@ -12,6 +13,49 @@ describe('CSV', () => {
     const line = csvLine([1, 0.1 + 0.2, Number.NaN, 'a,b', 'say "hi"', true, undefined, 'line\nbreak']);
     expect(line).toBe('1,0.30000000000000004,,"a,b","say ""hi""",1,,"line\nbreak"\n');
     expect(parseCsv(line)).toEqual([['1', '0.30000000000000004', '', 'a,b', 'say "hi"', '1', '', 'line\nbreak']]);
+  });
+
+  it('reads back what a character-by-character RFC 4180 reader reads, whatever the quotes and line ends', () => {
+    // the reference: one character at a time, as the parser was first written
+    const reference = (text: string): string[][] => {
+      const rows: string[][] = [];
+      let row: string[] = [];
+      let cell = '';
+      let quoted = false;
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i]!;
+        if (quoted) {
+          if (ch !== '"') cell += ch;
+          else if (text[i + 1] === '"') {
+            cell += '"';
+            i++;
+          } else quoted = false;
+        } else if (ch === '"') quoted = true;
+        else if (ch === ',' || ch === '\n' || ch === '\r') {
+          row.push(cell);
+          cell = '';
+          if (ch !== ',') {
+            if (ch === '\r' && text[i + 1] === '\n') i++;
+            rows.push(row);
+            row = [];
+          }
+        } else cell += ch;
+      }
+      if (cell !== '' || row.length) rows.push([...row, cell]);
+      return rows;
+    };
+    const next = rng(7);
+    const alphabet = ['a', 'bc', '1.5', ',', ',', '"', '""', '\n', '\r', '\r\n', ' ', 'µ'];
+    for (let k = 0; k < 3000; k++) {
+      let text = '';
+      const len = Math.floor(next() * 24);
+      for (let j = 0; j < len; j++) text += alphabet[Math.floor(next() * alphabet.length)];
+      expect(parseCsv(text), JSON.stringify(text)).toEqual(reference(text));
+    }
+    expect(parseCsv('a,"b ""q"", c"\r\n1,\n')).toEqual([
+      ['a', 'b "q", c'],
+      ['1', ''],
+    ]);
   });
 
   it('streams a long table to a temporary name and renames it only when complete', async () => {
