@@ -24,6 +24,7 @@
  * collectGarbage): the sets' arrays then go when they are done with, not when V8 next needs room.
  */
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 
 const FLAG = '--single-threaded-gc';
 const SEMI_SPACE = '--max-semi-space-size=2';
@@ -55,7 +56,9 @@ export function restartWithGcFlag(): Promise<number> {
     child.on('exit', (code, signal) => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
-      resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 130 : 1));
+      if (code !== null) resolve(code);
+      else if (signal === 'SIGINT' || signal === 'SIGTERM') resolve(130);
+      else resolve(reportKilled(signal));
     });
     child.on('error', (err) => {
       process.stderr.write(
@@ -64,6 +67,25 @@ export function restartWithGcFlag(): Promise<number> {
       resolve(70);
     });
   });
+}
+
+/**
+ * The child was killed by a signal it could not handle: say so (otherwise the run would end
+ * without a word), with what to do; exit code 128 + the signal's number, as a shell gives.
+ * SIGKILL from outside is most often the kernel's out-of-memory killer (a SLURM job's --mem).
+ */
+function reportKilled(signal: NodeJS.Signals | null): number {
+  const num = signal ? (constants.signals[signal] ?? 0) : 0;
+  const why =
+    signal === 'SIGKILL'
+      ? 'most often for using more memory than the job or the machine allows (the out-of-memory killer)'
+      : 'this is a bug in ScopePilot or a library it uses; please report it with the command line';
+  const todo =
+    signal === 'SIGKILL'
+      ? 'rerun the same command with fewer --workers (finished image sets are kept), or ask for more memory'
+      : 'rerun the same command (finished image sets are kept)';
+  process.stderr.write(`scopepilot: the run's process was killed (${signal ?? 'unknown signal'}), ${why}\n  what to do: ${todo}\n`);
+  return 128 + num;
 }
 
 /** In the child: stop when the parent is gone (killed with -9), so no orphan goes on writing. */
