@@ -5,7 +5,6 @@
  * terminal, plain lines otherwise (SLURM logs). Exit code 1 when some image sets failed.
  */
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
@@ -124,6 +123,8 @@ async function runCommand(path: string, o: Options, started: Worker | undefined)
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const failures: string[] = [];
+  /** Notes printed as the run started (not again with the summary). */
+  const said = new Set<string>();
   const record = !shard && o.report !== false;
   let preloaded: Promise<unknown> | undefined;
   /** Whether the methods record and the report were written (undefined: not attempted). */
@@ -138,7 +139,11 @@ async function runCommand(path: string, o: Options, started: Worker | undefined)
   try {
     const s = await runRecipe(recipe, {
       out,
-      workers: Math.max(1, Math.floor(o.workers ?? availableParallelism())),
+      ...(o.workers !== undefined ? { workers: Math.max(1, Math.floor(o.workers)) } : {}),
+      onNote: (n) => {
+        said.add(n);
+        process.stderr.write(`note: ${n}\n`);
+      },
       ...(shard ? { shard } : {}),
       resume: o.resume !== false,
       ...(o.input ? { input: o.input } : {}),
@@ -169,7 +174,7 @@ async function runCommand(path: string, o: Options, started: Worker | undefined)
     });
     if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else {
-      for (const n of s.notes) process.stderr.write(`note: ${n}\n`);
+      for (const n of s.notes) if (!said.has(n)) process.stderr.write(`note: ${n}\n`);
       process.stdout.write(
         `${s.done} of ${s.selected} image sets${shard ? ` (shard ${shard.index}/${shard.count} of ${s.total})` : ''}: ` +
           `${s.ok} analysed, ${s.excluded} excluded by QC, ${s.failed} failed; ${s.objects} objects; ${(s.wallMs / 1000).toFixed(1)} s\n`,

@@ -4,7 +4,7 @@
  * after every task succeeded; print how to submit, or submit with --submit and print the job ids.
  */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { UserError } from '../engine/errors.js';
@@ -21,6 +21,19 @@ interface Options {
   submit?: boolean;
 }
 
+/** slurmMemoryNote for the recipe's first image set, or undefined (fits, or the input is not readable here). */
+async function memoryNote(recipePath: string, o: Options): Promise<string | undefined> {
+  const { asRecipe } = await import('../engine/pipeline/recipe.js');
+  const { scanInput } = await import('../engine/pipeline/run-input.js');
+  const { imageSetSize, slurmMemoryNote } = await import('../engine/pipeline/run-memory.js');
+  const { SLURM_DEFAULTS } = await import('../engine/pipeline/slurm.js');
+  const recipe = asRecipe(await loadRecipeFile(recipePath));
+  const base = dirname(recipePath);
+  const { sets } = await scanInput(recipe, resolve(base, recipe.input.root), base);
+  const size = sets[0] ? await imageSetSize(sets[0]) : undefined;
+  return size ? slurmMemoryNote(size, o.cpus ?? SLURM_DEFAULTS.cpus, o.mem ?? SLURM_DEFAULTS.mem) : undefined;
+}
+
 async function action(recipePath: string, o: Options): Promise<void> {
   const path = resolve(recipePath);
   await loadRecipeFile(path); // refuse an invalid recipe now, not on the cluster
@@ -34,6 +47,9 @@ async function action(recipePath: string, o: Options): Promise<void> {
     ...(o.cpus ? { cpus: o.cpus } : {}),
     ...(o.account ? { extra: [`--account=${o.account}`] } : {}),
   });
+  // the tasks' memory, checked against the data's image size (when the input is visible from here)
+  const note = await memoryNote(path, o).catch(() => undefined);
+  if (note) process.stderr.write(`note: ${note}\n`);
   if (!o.submit) {
     process.stdout.write(`SLURM scripts in ${s.dir} (${s.tasks} array tasks + a merge job)\nsubmit with: ${s.submitCommand}\n`);
     return;

@@ -5,7 +5,6 @@
  */
 
 import { readdir, readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describeError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/io/atomic.js';
@@ -38,8 +37,8 @@ export async function runAndRecord(
     const runRecipe = await findPort('runRecipe');
     if (!runRecipe) missing.push('the whole-data-set run (runRecipe): no results tables were written');
     else if (!recipe.draft) {
-      const workers = Math.max(1, availableParallelism());
-      const summary = await runRecipe(recipe, { out, workers, resume: true, onProgress: w.onProgress, signal: w.signal });
+      // one worker per core, fewer when the memory holds fewer (the runner decides)
+      const summary = await runRecipe(recipe, { out, resume: true, onProgress: w.onProgress, signal: w.signal });
       failed = Number(summary.failed ?? 0);
       lines.push(
         `results: ${String(summary.done ?? summary.processed ?? '')} image sets analysed${failed ? `, ${failed} failed (failures.csv)` : ''}`,

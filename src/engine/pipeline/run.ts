@@ -22,6 +22,7 @@ import { type MergeStep, mergeInWorker, startMergeWorker } from './merge.js';
 import { recipeModel } from './model.js';
 import { asRecipe, RECIPE_VERSION } from './recipe.js';
 import { scanInput } from './run-input.js';
+import { planWorkers } from './run-memory.js';
 import { type Shard, shardRange } from './shard.js';
 import { runWorkerScript, startRunWorker } from './worker-start.js';
 
@@ -30,8 +31,12 @@ export { parseShard, type Shard, shardRange } from './shard.js';
 export interface RunOptions {
   /** Output folder (created; must not be inside the input folder). */
   out: string;
-  /** Parallel lanes including the main thread; default the number of cores. */
+  /** Worker threads; default one per core, fewer when the memory holds fewer (run-memory.ts). */
   workers?: number;
+  /** The memory the run may use (tests); default the cgroup limit or the machine's memory. */
+  memoryLimit?: { bytes: number; source: 'limit' | 'machine' };
+  /** Called at once with what the user should know before the image sets start (also in the summary's notes). */
+  onNote?: (note: string) => void;
   /** Process only this deterministic slice; tables are written by `merge`. */
   shard?: Shard;
   /** Reuse finished image sets found in `out` (default true). false: redo every image set. */
@@ -61,8 +66,8 @@ export interface RunOptions {
   onResultsWritten?: (run: Record<string, unknown>) => Promise<unknown>;
   /**
    * Called once when a core has nothing to do: at the start when there are fewer lanes than
-   * cores, else when the first lane runs out of image sets (at the latest after the last one).
-   * Code needed at the end of the run can be loaded then instead of after the last image set.
+   * cores, else after the last image set, once the merge worker has its job. Code needed at the
+   * end of the run can be loaded then.
    */
   onIdleCore?: () => void;
   /**
@@ -234,7 +239,19 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
 
   const tImages = performance.now();
   const script = runWorkerScript();
-  const lanes = Math.max(1, Math.min(o.workers ?? availableParallelism(), todo.length || 1));
+  const plan = await planWorkers(
+    todo.map((j) => j.imageSet),
+    {
+      cores: availableParallelism(),
+      ...(o.workers !== undefined ? { asked: o.workers } : {}),
+      ...(o.memoryLimit ? { limit: o.memoryLimit } : {}),
+    },
+  );
+  if (plan.note) {
+    notes.push(plan.note);
+    o.onNote?.(plan.note);
+  }
+  const lanes = Math.max(1, Math.min(plan.workers, todo.length || 1));
   // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.1 s, the
   // report's more), not after the last image set
   let idleCore = false;

@@ -49,6 +49,9 @@ function defaultCommand(): string {
   return existsSync(cli) ? `${shQuote(process.execPath)} ${shQuote(cli)}` : 'scopepilot';
 }
 
+/** A task's wall time, memory and CPUs when not given. */
+export const SLURM_DEFAULTS = { time: '04:00:00', mem: '4G', cpus: 4 } as const;
+
 const SLURM_TIME = /^(\d+-)?\d{1,3}(:\d{2}){0,2}$/;
 const SLURM_MEM = /^\d+[KMGT]?$/i;
 
@@ -76,7 +79,7 @@ export async function writeSlurmScript(recipePath: string, o: SlurmOptions): Pro
   const tasks = o.tasks ?? 8;
   if (!Number.isInteger(tasks) || tasks < 1 || tasks > 100000)
     throw new UserError(`--tasks ${tasks}: expected a whole number from 1`, 'e.g. --tasks 16');
-  const opt = { ...o, time: o.time ?? '04:00:00', mem: o.mem ?? '4G', cpus: o.cpus ?? 4 };
+  const opt = { ...o, time: o.time ?? SLURM_DEFAULTS.time, mem: o.mem ?? SLURM_DEFAULTS.mem, cpus: o.cpus ?? SLURM_DEFAULTS.cpus };
   if (!SLURM_TIME.test(opt.time)) throw new UserError(`--time ${opt.time}: expected SLURM time like 30, 2:00:00 or 1-00:00:00`);
   if (!SLURM_MEM.test(opt.mem)) throw new UserError(`--mem ${opt.mem}: expected SLURM memory like 4G or 8000M`);
   if (o.partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(o.partition))

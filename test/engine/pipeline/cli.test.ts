@@ -98,6 +98,27 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     for (const t of TABLES) expect((await readFile(join(out, t))).equals(await readFile(join(work, 'clean', t))), t).toBe(true);
   });
 
+  it('when the system kills the run (as the out-of-memory killer does), it says so and what to do, exit 137', {
+    timeout: 120_000,
+  }, async () => {
+    const out = join(work, 'oom');
+    const parent = spawn(process.execPath, [CLI, 'run', recipe, '--out', out, '--workers', '2', '--no-progress'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    parent.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((res) => parent.on('exit', (code) => res(code)));
+    for (let i = 0; i < 600 && !existsSync(join(out, 'checkpoints')); i++) await new Promise((res) => setTimeout(res, 50));
+    // the process doing the run is the CLI's child (src/reexec.ts): kill it as the kernel would
+    const { stdout } = await exec('pgrep', ['-P', String(parent.pid)], { encoding: 'utf8' });
+    process.kill(Number(stdout.trim().split('\n')[0]), 'SIGKILL');
+    expect(await exited).toBe(137);
+    expect(stderr).toMatch(/the run's process was killed \(SIGKILL\), most often for using more memory than the job or the machine allows/);
+    expect(stderr).toMatch(/what to do: rerun the same command with fewer --workers \(finished image sets are kept\)/);
+  });
+
   it('1 worker on 2+ cores writes the results in the main thread: the same files as 2 workers write', { timeout: 120_000 }, async () => {
     const out = join(work, 'one-worker');
     const r = await cli(['run', recipe, '--out', out, '--workers', '1']);

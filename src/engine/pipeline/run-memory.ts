@@ -1,0 +1,111 @@
+/**
+ * How many workers the memory allows. One worker per core is the default, but on a cluster node
+ * with many cores and a job's memory limit, as many workers on large images would be killed for
+ * running out of memory (and a rerun with the same default would be killed again). So the
+ * default is also capped by the memory the run may use, and a chosen --workers that may not fit
+ * is said at the start.
+ */
+import { totalmem } from 'node:os';
+import { probe } from '../io/probe.js';
+import type { ImageSet } from '../types.js';
+
+const MB = 2 ** 20;
+
+/**
+ * Peak memory one more worker adds, measured with --workers 2, 3 and 4 on 2 cores (run.json
+ * peakRssMb.images, one channel): 46-48 MB for 696 x 520 images (BBBC039), 203-256 MB for
+ * 2048 x 2048, i.e. about 30 MB plus 48 bytes per pixel.
+ */
+const WORKER_BASE_BYTES = 30 * MB;
+const WORKER_BYTES_PER_PIXEL = 48;
+/** Each further channel: its plane and its measurement (not measured; set above a 16-bit plane and a float copy). */
+const EXTRA_CHANNEL_BYTES_PER_PIXEL = 12;
+/** The main thread, the tables and the report beside the workers (63-125 MB in the same runs). */
+const MAIN_BYTES = 150 * MB;
+/** Share of the limit the run plans to use: the rest is for the system and estimates that are short. */
+const USABLE_SHARE = 0.85;
+
+/** The memory this process may use: a cgroup limit (a SLURM job's --mem, a container's) when there is one, else the machine's. */
+export function memoryLimit(): { bytes: number; source: 'limit' | 'machine' } {
+  const machine = totalmem();
+  const constrained = typeof process.constrainedMemory === 'function' ? Number(process.constrainedMemory() ?? 0) : 0;
+  return constrained > 0 && constrained < machine ? { bytes: constrained, source: 'limit' } : { bytes: machine, source: 'machine' };
+}
+
+/** Estimated peak bytes of one worker for image sets of `width` x `height` pixels and `channels` channels. */
+export function workerBytes(width: number, height: number, channels: number): number {
+  const px = width * height;
+  return WORKER_BASE_BYTES + px * WORKER_BYTES_PER_PIXEL + px * EXTRA_CHANNEL_BYTES_PER_PIXEL * Math.max(0, channels - 1);
+}
+
+/** How many workers fit in `limitBytes` (at least 1), and each one's estimate. */
+export function workersThatFit(limitBytes: number, perWorkerBytes: number): number {
+  return Math.max(1, Math.floor((limitBytes * USABLE_SHARE - MAIN_BYTES) / perWorkerBytes));
+}
+
+/** Width, height and channel count of an image set (its first channel's file header), or undefined when unreadable. */
+export async function imageSetSize(set: ImageSet): Promise<{ width: number; height: number; channels: number } | undefined> {
+  const sources = Object.values(set.channels);
+  const first = sources[0];
+  if (first === undefined) return undefined;
+  if (typeof first !== 'string') return { width: first.width, height: first.height, channels: sources.length };
+  const p = await probe(first);
+  return p.width > 0 && p.height > 0 ? { width: p.width, height: p.height, channels: sources.length } : undefined;
+}
+
+/**
+ * The number of workers for a run: `asked` (--workers) or one per core, the default capped by
+ * the memory; `note` says why the default was lowered, or that `asked` may not fit.
+ */
+export async function planWorkers(
+  sets: readonly ImageSet[],
+  o: { asked?: number; cores: number; limit?: { bytes: number; source: 'limit' | 'machine' } },
+): Promise<{ workers: number; note?: string }> {
+  const wanted = o.asked ?? o.cores;
+  if (wanted <= 1 || sets.length <= 1) return { workers: wanted };
+  const size = await imageSetSize(sets[0]!).catch(() => undefined);
+  if (!size) return { workers: wanted };
+  const limit = o.limit ?? memoryLimit();
+  const each = workerBytes(size.width, size.height, size.channels);
+  const fit = workersThatFit(limit.bytes, each);
+  if (fit >= wanted) return { workers: wanted };
+  const why =
+    `each worker needs about ${Math.round(each / MB)} MB for ${size.width} x ${size.height} images` +
+    `${size.channels > 1 ? ` with ${size.channels} channels` : ''}, and this run may use ${(limit.bytes / 2 ** 30).toFixed(1)} GB` +
+    ` (${limit.source === 'limit' ? 'its memory limit, e.g. the SLURM job' : "the machine's memory"})`;
+  if (o.asked === undefined)
+    return {
+      workers: fit,
+      note: `${fit} worker${fit === 1 ? '' : 's'} instead of ${o.cores} (one per core): ${why}; --workers N to choose`,
+    };
+  return {
+    workers: o.asked,
+    note: `--workers ${o.asked} may need more memory than there is: ${why}; if the run is killed, rerun with --workers ${fit} (it resumes)`,
+  };
+}
+
+/** SLURM's memory syntax (4G, 8000M, 8000 = MB) in bytes. */
+export function slurmMemBytes(mem: string): number {
+  const m = /^(\d+)([KMGT]?)$/i.exec(mem.trim());
+  if (!m) return Number.NaN;
+  const unit = { K: 2 ** 10, M: MB, G: 2 ** 30, T: 2 ** 40 }[(m[2] || 'M').toUpperCase() as 'K' | 'M' | 'G' | 'T'];
+  return Number(m[1]) * unit;
+}
+
+/**
+ * For `scopepilot slurm`: whether `cpus` workers per task fit in `mem` for image sets of `size`;
+ * undefined when they do, else what to ask for instead.
+ */
+export function slurmMemoryNote(size: { width: number; height: number; channels: number }, cpus: number, mem: string): string | undefined {
+  const bytes = slurmMemBytes(mem);
+  if (!Number.isFinite(bytes) || cpus <= 1) return undefined;
+  const each = workerBytes(size.width, size.height, size.channels);
+  const fit = workersThatFit(bytes, each);
+  if (fit >= cpus) return undefined;
+  const needGb = Math.ceil((cpus * each + MAIN_BYTES) / USABLE_SHARE / 2 ** 30); // SLURM takes whole numbers
+  return (
+    `--cpus ${cpus} with --mem ${mem}: each worker needs about ${Math.round(each / MB)} MB for ${size.width} x ${size.height} images` +
+    `${size.channels > 1 ? ` with ${size.channels} channels` : ''}, so ${fit} fit${fit === 1 ? 's' : ''}; ` +
+    `ask for --mem ${needGb}G, or --cpus ${fit} (a task that runs out of memory is killed; resubmitting it resumes)`
+  );
+}
