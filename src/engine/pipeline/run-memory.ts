@@ -13,12 +13,14 @@ const MB = 2 ** 20;
 
 /**
  * Peak memory one more worker adds, measured with --workers 2, 3 and 4 on 2 cores (run.json
- * peakRssMb.images, one channel): 46-48 MB for 696 x 520 images (BBBC039), 203-256 MB for
- * 2048 x 2048, i.e. about 30 MB plus 48 bytes per pixel.
+ * peakRssMb.images): 46-48 MB for 696 x 520 images (BBBC039, one channel); for 2048 x 2048,
+ * 203-256 MB (shape only), 236-259 MB (with intensity and texture), 148-154 MB with a second
+ * channel and colocalisation (8 sets: the peaks are noisy). So 30 MB plus 58 bytes per pixel,
+ * above every one of these.
  */
 const WORKER_BASE_BYTES = 30 * MB;
-const WORKER_BYTES_PER_PIXEL = 48;
-/** Each further channel: its plane and its measurement (not measured; set above a 16-bit plane and a float copy). */
+const WORKER_BYTES_PER_PIXEL = 58;
+/** Each further channel: its 16-bit plane and a float copy for its measurement (above what was measured). */
 const EXTRA_CHANNEL_BYTES_PER_PIXEL = 12;
 /** The main thread, the tables and the report beside the workers (63-125 MB in the same runs). */
 const MAIN_BYTES = 150 * MB;
