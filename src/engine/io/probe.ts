@@ -256,3 +256,26 @@ function eightBitEvidence(res: ProbeResult, plane: Plane | undefined): string {
   }
   return why.join('; ');
 }
+
+/**
+ * Width and height of an image file from its header alone (TIFF: the first IFD; PNG and JPEG:
+ * sharp's metadata), without reading pixels; undefined when the file cannot be read as an image.
+ */
+export async function imageDimensions(path: string): Promise<{ width: number; height: number } | undefined> {
+  let src: ReturnType<typeof fileSource> | undefined;
+  try {
+    src = fileSource(path);
+    const fmt = sniffFormat(src.read(0, 16));
+    if (fmt === 'tiff') {
+      const p = parseTiff(src, path, { fullPages: 1, maxPages: 1 }).pages[0];
+      return p ? { width: p.width, height: p.height } : undefined;
+    }
+    if (fmt === 'unknown') return undefined;
+    const m = await (await loadSharp())(path).metadata();
+    return m.width && m.height ? { width: m.width, height: m.height } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    src?.close();
+  }
+}

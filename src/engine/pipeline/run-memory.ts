@@ -6,7 +6,7 @@
  * is said at the start.
  */
 import { totalmem } from 'node:os';
-import { probe } from '../io/probe.js';
+import { imageDimensions } from '../io/probe.js';
 import type { ImageSet } from '../types.js';
 
 const MB = 2 ** 20;
@@ -22,8 +22,16 @@ const WORKER_BASE_BYTES = 30 * MB;
 const WORKER_BYTES_PER_PIXEL = 58;
 /** Each further channel: its 16-bit plane and a float copy for its measurement (above what was measured). */
 const EXTRA_CHANNEL_BYTES_PER_PIXEL = 12;
-/** The main thread, the tables and the report beside the workers (63-125 MB in the same runs). */
+/**
+ * The main thread, the tables and the report beside the workers (63-125 MB in the same runs),
+ * plus one image set's label image and plane that the main thread holds while it writes them
+ * (1 worker on 2 cores): 1 worker on 2048 x 2048 images peaked at 422 MB, under this + one worker.
+ */
 const MAIN_BYTES = 150 * MB;
+const MAIN_BYTES_PER_PIXEL = 10;
+
+/** Estimated peak bytes of the run besides its workers, for images of `pixels` pixels. */
+const mainBytes = (pixels: number) => MAIN_BYTES + MAIN_BYTES_PER_PIXEL * pixels;
 /** Share of the limit the run plans to use: the rest is for the system and estimates that are short. */
 const USABLE_SHARE = 0.85;
 
@@ -40,19 +48,19 @@ export function workerBytes(width: number, height: number, channels: number): nu
   return WORKER_BASE_BYTES + px * WORKER_BYTES_PER_PIXEL + px * EXTRA_CHANNEL_BYTES_PER_PIXEL * Math.max(0, channels - 1);
 }
 
-/** How many workers fit in `limitBytes` (at least 1), and each one's estimate. */
-export function workersThatFit(limitBytes: number, perWorkerBytes: number): number {
-  return Math.max(1, Math.floor((limitBytes * USABLE_SHARE - MAIN_BYTES) / perWorkerBytes));
+/** How many workers of `perWorkerBytes` fit in `limitBytes` beside the rest of the run (`otherBytes`); at least 1. */
+export function workersThatFit(limitBytes: number, perWorkerBytes: number, otherBytes = MAIN_BYTES): number {
+  return Math.max(1, Math.floor((limitBytes * USABLE_SHARE - otherBytes) / perWorkerBytes));
 }
 
-/** Width, height and channel count of an image set (its first channel's file header), or undefined when unreadable. */
+/** Width, height and channel count of an image set (its first channel's file header, no pixels read), or undefined when unreadable. */
 export async function imageSetSize(set: ImageSet): Promise<{ width: number; height: number; channels: number } | undefined> {
   const sources = Object.values(set.channels);
   const first = sources[0];
   if (first === undefined) return undefined;
   if (typeof first !== 'string') return { width: first.width, height: first.height, channels: sources.length };
-  const p = await probe(first);
-  return p.width > 0 && p.height > 0 ? { width: p.width, height: p.height, channels: sources.length } : undefined;
+  const d = await imageDimensions(first);
+  return d && d.width > 0 && d.height > 0 ? { ...d, channels: sources.length } : undefined;
 }
 
 /**
@@ -69,7 +77,7 @@ export async function planWorkers(
   if (!size) return { workers: wanted };
   const limit = o.limit ?? memoryLimit();
   const each = workerBytes(size.width, size.height, size.channels);
-  const fit = workersThatFit(limit.bytes, each);
+  const fit = workersThatFit(limit.bytes, each, mainBytes(size.width * size.height));
   if (fit >= wanted) return { workers: wanted };
   const why =
     `each worker needs about ${Math.round(each / MB)} MB for ${size.width} x ${size.height} images` +
@@ -102,9 +110,10 @@ export function slurmMemoryNote(size: { width: number; height: number; channels:
   const bytes = slurmMemBytes(mem);
   if (!Number.isFinite(bytes) || cpus <= 1) return undefined;
   const each = workerBytes(size.width, size.height, size.channels);
-  const fit = workersThatFit(bytes, each);
+  const other = mainBytes(size.width * size.height);
+  const fit = workersThatFit(bytes, each, other);
   if (fit >= cpus) return undefined;
-  const needGb = Math.ceil((cpus * each + MAIN_BYTES) / USABLE_SHARE / 2 ** 30); // SLURM takes whole numbers
+  const needGb = Math.ceil((cpus * each + other) / USABLE_SHARE / 2 ** 30); // SLURM takes whole numbers
   return (
     `--cpus ${cpus} with --mem ${mem}: each worker needs about ${Math.round(each / MB)} MB for ${size.width} x ${size.height} images` +
     `${size.channels > 1 ? ` with ${size.channels} channels` : ''}, so ${fit} fit${fit === 1 ? 's' : ''}; ` +

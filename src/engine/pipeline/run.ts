@@ -237,7 +237,6 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   let next = 0;
   const take = (): JobSpec | undefined => (fatal || o.signal?.aborted || next >= todo.length ? undefined : todo[next++]);
 
-  const tImages = performance.now();
   const script = runWorkerScript();
   const plan = await planWorkers(
     todo.map((j) => j.imageSet),
@@ -252,6 +251,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     o.onNote?.(plan.note);
   }
   const lanes = Math.max(1, Math.min(plan.workers, todo.length || 1));
+  const tImages = performance.now();
   // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.1 s, the
   // report's more), not after the last image set
   let idleCore = false;

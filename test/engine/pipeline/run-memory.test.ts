@@ -8,6 +8,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeLabelTiff } from '../../../src/engine/io/labels-write.js';
+import { encodePalettePng } from '../../../src/engine/io/png-encode.js';
+import { imageDimensions } from '../../../src/engine/io/probe.js';
 import { label } from '../../../src/engine/ops/label.js';
 import { parseRecipe } from '../../../src/engine/pipeline/recipe.js';
 import { runRecipe } from '../../../src/engine/pipeline/run.js';
@@ -69,6 +71,13 @@ describe('workers and memory', () => {
     const sets = [setOf('a', { DNA: file, GFP: file }), setOf('b', { DNA: file, GFP: file })];
     const p = await planWorkers(sets, { cores: 16, limit: { bytes: 1 * GB, source: 'machine' } });
     expect(p.note).toMatch(/for 1024 x 768 images with 2 channels, and this run may use 1\.0 GB \(the machine's memory\)/);
+    // a PNG's size from its header; a text file is not an image
+    const png = join(dir, 'b.png');
+    await writeFile(png, encodePalettePng(300, 200, new Uint8Array(300 * 200), new Uint8Array(3 * 256)));
+    expect(await imageDimensions(png)).toEqual({ width: 300, height: 200 });
+    expect(await imageDimensions(file)).toEqual({ width: 1024, height: 768 });
+    await writeFile(join(dir, 'notes.txt'), 'not an image');
+    expect(await imageDimensions(join(dir, 'notes.txt'))).toBeUndefined();
     // an unreadable first file: no estimate, the default stays
     const missing = [setOf('a', { DNA: join(dir, 'nope.tif') }), setOf('b', { DNA: join(dir, 'nope.tif') })];
     expect(await planWorkers(missing, { cores: 16, limit: { bytes: 1 * GB, source: 'machine' } })).toEqual({ workers: 16 });
