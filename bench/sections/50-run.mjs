@@ -66,18 +66,6 @@ function countCheckpoints(out) {
   }
 }
 
-/** Seeded PRNG (mulberry32) so the kill points are reproducible. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function killRun(cli, args, afterMs) {
   const child = spawn(process.execPath, [cli, ...args], { stdio: 'ignore' });
   const exited = new Promise((res) => child.on('exit', (code, sig) => res({ code, sig })));
@@ -266,6 +254,8 @@ export default async function runBench(ctx) {
   const clean = join(base, 'out-clean');
   const cleanRun = run(cli, ['run', recipe40, '--out', clean, '--workers', '2', '--no-progress']);
   const killed = join(base, 'out-killed');
+  // seeded (stats-math's mulberry32) so the kill points are reproducible
+  const { rng } = await import(join(dist, 'engine/results/stats-math.js'));
   const rand = rng(42);
   const kills = [];
   for (let k = 0; k < 5; k++) {
