@@ -142,7 +142,8 @@ async function runCommand(path: string, o: Options, started: Worker | undefined)
       ...(o.workers !== undefined ? { workers: Math.max(1, Math.floor(o.workers)) } : {}),
       onNote: (n) => {
         said.add(n);
-        process.stderr.write(`note: ${n}\n`);
+        // on a terminal, on a line of its own rather than after the progress bar
+        process.stderr.write(`${process.stderr.isTTY && o.progress !== false ? '\r\x1b[K' : ''}note: ${n}\n`);
       },
       ...(shard ? { shard } : {}),
       resume: o.resume !== false,
