@@ -43,6 +43,8 @@ export async function runAndRecord(
       lines.push(
         `results: ${String(summary.done ?? summary.processed ?? '')} image sets analysed${failed ? `, ${failed} failed (failures.csv)` : ''}`,
       );
+      // what the run had to say (fewer workers for the memory, image sets resumed, an export that failed)
+      for (const n of Array.isArray(summary.notes) ? summary.notes : []) lines.push(`note: ${String(n)}`);
     }
   } else if (mode === 'slurm') {
     const slurm = await findPort('writeSlurmScript');

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { defaultRecipe } from '../../src/engine/pipeline/default.js';
+import { parseRecipe } from '../../src/engine/pipeline/recipe.js';
 import type { ImageSet, Labels, Plane } from '../../src/engine/types.js';
 import { createEngine } from '../../src/wizard/engine.js';
 import type { WorkOptions } from '../../src/wizard/engine-api.js';
@@ -222,5 +224,34 @@ describe('the objects step without label images', () => {
     ).objects({});
     expect(failing.previews.every((p) => p.methods === undefined && p.overlayPng?.endsWith('-outlines.png'))).toBe(true);
     expect(failing.summary[0]).toBe('The deep-learning model could not run: onnxruntime-node is not installed');
+  });
+});
+
+describe('the run step', () => {
+  it("runs the recipe now and shows the run's notes (e.g. fewer workers for the memory) with its result", async () => {
+    const out = await mkdtemp(join(tmpdir(), 'sp-runstep-'));
+    const input = await mkdtemp(join(tmpdir(), 'sp-runstep-in-'));
+    const asked: Record<string, unknown>[] = [];
+    const engine = createEngine({
+      out,
+      ports: {
+        ...fakePorts(),
+        defaultRecipe: (scan, o) => defaultRecipe(scan as never, o) as unknown as Record<string, unknown>,
+        parseRecipe: (json) => parseRecipe(json) as unknown as Record<string, unknown>,
+        runRecipe: async (_recipe, o) => {
+          asked.push(o);
+          return { done: 8, failed: 0, notes: ['1 worker instead of 2 (one per core): each worker needs about 262 MB'] };
+        },
+      },
+    });
+    const work: WorkOptions = { signal: new AbortController().signal, onProgress: () => undefined };
+    const session = newSession({ id: 'r', input, out, demo: false, now: 'T0' });
+    const ctx: StepContext = { session: { ...session, values: { run: { mode: 'run-now' } } }, facts: {}, catalog: await engine.catalog() };
+    ctx.facts.scan = { key: 's', value: await engine.scan(ctx, work) };
+    const run = await engine.run(ctx, work);
+    expect(run.lines).toContain('results: 8 image sets analysed');
+    expect(run.lines).toContain('note: 1 worker instead of 2 (one per core): each worker needs about 262 MB');
+    // the runner picks the number of workers (one per core, fewer when the memory holds fewer)
+    expect(asked[0]).not.toHaveProperty('workers');
   });
 });
