@@ -79,11 +79,11 @@ function reportKilled(signal: NodeJS.Signals | null): number {
   const why =
     signal === 'SIGKILL'
       ? 'most often for using more memory than the job or the machine allows (the out-of-memory killer)'
-      : 'this is a bug in ScopePilot or a library it uses; please report it with the command line';
+      : 'unexpectedly';
   const todo =
     signal === 'SIGKILL'
       ? 'rerun the same command with fewer --workers (finished image sets are kept), or ask for more memory'
-      : 'rerun the same command (finished image sets are kept)';
+      : 'rerun the same command (finished image sets are kept); if it happens again, please report it with the command line';
   process.stderr.write(`scopepilot: the run's process was killed (${signal ?? 'unknown signal'}), ${why}\n  what to do: ${todo}\n`);
   return 128 + num;
 }
