@@ -31,7 +31,8 @@ async function memoryNote(recipePath: string, o: Options): Promise<string | unde
   const base = dirname(recipePath);
   const { sets } = await scanInput(recipe, resolve(base, recipe.input.root), base);
   const size = sets[0] ? await imageSetSize(sets[0]) : undefined;
-  return size ? slurmMemoryNote(size, o.cpus ?? SLURM_DEFAULTS.cpus, o.mem ?? SLURM_DEFAULTS.mem) : undefined;
+  const model = recipe.stages.objects.nuclei.method === 'model';
+  return size ? slurmMemoryNote(size, o.cpus ?? SLURM_DEFAULTS.cpus, o.mem ?? SLURM_DEFAULTS.mem, model) : undefined;
 }
 
 async function action(recipePath: string, o: Options): Promise<void> {

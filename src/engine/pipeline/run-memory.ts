@@ -23,6 +23,12 @@ const WORKER_BYTES_PER_PIXEL = 58;
 /** Each further channel: its 16-bit plane and a float copy for its measurement (above what was measured). */
 const EXTRA_CHANNEL_BYTES_PER_PIXEL = 12;
 /**
+ * A worker that finds nuclei with the model (onnxruntime's session and tensors) needs more: per
+ * extra worker 112-246 MB for 696 x 520 images (40 sets), 472 MB for 2048 x 2048 (8 sets), i.e.
+ * up to about 200 MB above the classical estimate; 220 MB is added.
+ */
+const MODEL_WORKER_BYTES = 220 * MB;
+/**
  * The main thread, the tables and the report beside the workers (63-125 MB in the same runs),
  * plus one image set's label image and plane that the main thread holds while it writes them
  * (1 worker on 2 cores): 1 worker on 2048 x 2048 images peaked at 422 MB, under this + one worker.
@@ -42,10 +48,11 @@ export function memoryLimit(): { bytes: number; source: 'limit' | 'machine' } {
   return constrained > 0 && constrained < machine ? { bytes: constrained, source: 'limit' } : { bytes: machine, source: 'machine' };
 }
 
-/** Estimated peak bytes of one worker for image sets of `width` x `height` pixels and `channels` channels. */
-export function workerBytes(width: number, height: number, channels: number): number {
+/** Estimated peak bytes of one worker for image sets of `width` x `height` pixels and `channels` channels (`model`: nuclei found by the model). */
+export function workerBytes(width: number, height: number, channels: number, model = false): number {
   const px = width * height;
-  return WORKER_BASE_BYTES + px * WORKER_BYTES_PER_PIXEL + px * EXTRA_CHANNEL_BYTES_PER_PIXEL * Math.max(0, channels - 1);
+  const classical = WORKER_BASE_BYTES + px * WORKER_BYTES_PER_PIXEL + px * EXTRA_CHANNEL_BYTES_PER_PIXEL * Math.max(0, channels - 1);
+  return classical + (model ? MODEL_WORKER_BYTES : 0);
 }
 
 /** How many workers of `perWorkerBytes` fit in `limitBytes` beside the rest of the run (`otherBytes`); at least 1. */
@@ -69,19 +76,19 @@ export async function imageSetSize(set: ImageSet): Promise<{ width: number; heig
  */
 export async function planWorkers(
   sets: readonly ImageSet[],
-  o: { asked?: number; cores: number; limit?: { bytes: number; source: 'limit' | 'machine' } },
+  o: { asked?: number; cores: number; model?: boolean; limit?: { bytes: number; source: 'limit' | 'machine' } },
 ): Promise<{ workers: number; note?: string }> {
   const wanted = o.asked ?? o.cores;
   if (wanted <= 1 || sets.length <= 1) return { workers: wanted };
   const size = await imageSetSize(sets[0]!).catch(() => undefined);
   if (!size) return { workers: wanted };
   const limit = o.limit ?? memoryLimit();
-  const each = workerBytes(size.width, size.height, size.channels);
+  const each = workerBytes(size.width, size.height, size.channels, o.model);
   const fit = workersThatFit(limit.bytes, each, mainBytes(size.width * size.height));
   if (fit >= wanted) return { workers: wanted };
   const why =
     `each worker needs about ${Math.round(each / MB)} MB for ${size.width} x ${size.height} images` +
-    `${size.channels > 1 ? ` with ${size.channels} channels` : ''}, and this run may use ${(limit.bytes / 2 ** 30).toFixed(1)} GB` +
+    `${size.channels > 1 ? ` with ${size.channels} channels` : ''}${o.model ? ' and the nuclei model' : ''}, and this run may use ${(limit.bytes / 2 ** 30).toFixed(1)} GB` +
     ` (${limit.source === 'limit' ? 'its memory limit, e.g. the SLURM job' : "the machine's memory"})`;
   if (o.asked === undefined)
     return {
@@ -106,17 +113,22 @@ export function slurmMemBytes(mem: string): number {
  * For `scopepilot slurm`: whether `cpus` workers per task fit in `mem` for image sets of `size`;
  * undefined when they do, else what to ask for instead.
  */
-export function slurmMemoryNote(size: { width: number; height: number; channels: number }, cpus: number, mem: string): string | undefined {
+export function slurmMemoryNote(
+  size: { width: number; height: number; channels: number },
+  cpus: number,
+  mem: string,
+  model = false,
+): string | undefined {
   const bytes = slurmMemBytes(mem);
   if (!Number.isFinite(bytes) || cpus <= 1) return undefined;
-  const each = workerBytes(size.width, size.height, size.channels);
+  const each = workerBytes(size.width, size.height, size.channels, model);
   const other = mainBytes(size.width * size.height);
   const fit = workersThatFit(bytes, each, other);
   if (fit >= cpus) return undefined;
   const needGb = Math.ceil((cpus * each + other) / USABLE_SHARE / 2 ** 30); // SLURM takes whole numbers
   return (
     `--cpus ${cpus} with --mem ${mem}: each worker needs about ${Math.round(each / MB)} MB for ${size.width} x ${size.height} images` +
-    `${size.channels > 1 ? ` with ${size.channels} channels` : ''}, so ${fit} fit${fit === 1 ? 's' : ''}; ` +
+    `${size.channels > 1 ? ` with ${size.channels} channels` : ''}${model ? ' and the nuclei model' : ''}, so ${fit} fit${fit === 1 ? 's' : ''}; ` +
     `ask for --mem ${needGb}G, or --cpus ${fit} (a task that runs out of memory is killed; resubmitting it resumes)`
   );
 }

@@ -165,6 +165,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     todo.map((j) => j.imageSet),
     {
       cores: availableParallelism(),
+      model: recipe.stages.objects.nuclei.method === 'model',
       ...(o.workers !== undefined ? { asked: o.workers } : {}),
       ...(o.memoryLimit ? { limit: o.memoryLimit } : {}),
     },

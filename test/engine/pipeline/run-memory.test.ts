@@ -38,6 +38,10 @@ describe('workers and memory', () => {
     expect(workerBytes(2048, 2048, 1) / MB).toBeGreaterThan(259);
     expect(workerBytes(2048, 2048, 1) / MB).toBeLessThan(280);
     expect(workerBytes(2048, 2048, 3)).toBeGreaterThan(workerBytes(2048, 2048, 1));
+    // with the nuclei model: measured up to 246 MB (696 x 520) and 472 MB (2048 x 2048) per worker
+    expect(workerBytes(696, 520, 1, true) / MB).toBeGreaterThan(246);
+    expect(workerBytes(2048, 2048, 1, true) / MB).toBeGreaterThan(472);
+    expect(workerBytes(2048, 2048, 1, true) / MB).toBeLessThan(520);
     // 4 GB for 2048 x 2048: (0.85 x 4096 - 150) / 262 MB = 12.7
     expect(workersThatFit(4 * GB, workerBytes(2048, 2048, 1))).toBe(12);
     expect(workersThatFit(100 * MB, workerBytes(2048, 2048, 1))).toBe(1);
@@ -57,6 +61,10 @@ describe('workers and memory', () => {
     expect(asked.workers).toBe(32);
     expect(asked.note).toMatch(/^--workers 32 may need more memory than there is: .* rerun with --workers 12 \(it resumes\)$/);
     expect(await planWorkers(big, { cores: 8, asked: 4, limit: job })).toEqual({ workers: 4 });
+    // the model's workers are bigger: (0.85 x 4096 - 190) / 482 MB
+    const model = await planWorkers(big, { cores: 64, model: true, limit: job });
+    expect(model.workers).toBe(6);
+    expect(model.note).toMatch(/about 482 MB for 2048 x 2048 images and the nuclei model, and this run may use 4\.0 GB/);
     const small = [setOf('a', { DNA: plane(696, 520) }), setOf('b', { DNA: plane(696, 520) })];
     expect(await planWorkers(small, { cores: 64, limit: { bytes: 24 * GB, source: 'machine' } })).toEqual({ workers: 64 });
     // one image set or one core: nothing to plan
@@ -126,6 +134,9 @@ describe('SLURM tasks and memory', () => {
     const big = { width: 2048, height: 2048, channels: 1 };
     expect(slurmMemoryNote(big, 8, '1G')).toBe(
       '--cpus 8 with --mem 1G: each worker needs about 262 MB for 2048 x 2048 images, so 2 fit; ask for --mem 3G, or --cpus 2 (a task that runs out of memory is killed; resubmitting it resumes)',
+    );
+    expect(slurmMemoryNote(big, 4, '2G', true)).toMatch(
+      /about 482 MB for 2048 x 2048 images and the nuclei model, so 3 fit; ask for --mem 3G, or --cpus 3 /,
     );
     // what it asks for is enough
     expect(slurmMemoryNote(big, 8, '3G')).toBeUndefined();
