@@ -22,12 +22,12 @@ interface Options {
 }
 
 /** slurmMemoryNote for the recipe's first image set, or undefined (fits, or the input is not readable here). */
-async function memoryNote(recipePath: string, o: Options): Promise<string | undefined> {
+async function memoryNote(recipePath: string, recipeJson: unknown, o: Options): Promise<string | undefined> {
   const { asRecipe } = await import('../engine/pipeline/recipe.js');
   const { scanInput } = await import('../engine/pipeline/run-input.js');
   const { imageSetSize, slurmMemoryNote } = await import('../engine/pipeline/run-memory.js');
   const { SLURM_DEFAULTS } = await import('../engine/pipeline/slurm.js');
-  const recipe = asRecipe(await loadRecipeFile(recipePath));
+  const recipe = asRecipe(recipeJson);
   const base = dirname(recipePath);
   const { sets } = await scanInput(recipe, resolve(base, recipe.input.root), base);
   const size = sets[0] ? await imageSetSize(sets[0]) : undefined;
@@ -37,7 +37,7 @@ async function memoryNote(recipePath: string, o: Options): Promise<string | unde
 
 async function action(recipePath: string, o: Options): Promise<void> {
   const path = resolve(recipePath);
-  await loadRecipeFile(path); // refuse an invalid recipe now, not on the cluster
+  const recipeJson = await loadRecipeFile(path); // refuse an invalid recipe now, not on the cluster
   const { writeSlurmScript } = await import('../engine/pipeline/slurm.js');
   const s = await writeSlurmScript(path, {
     out: o.out,
@@ -49,7 +49,7 @@ async function action(recipePath: string, o: Options): Promise<void> {
     ...(o.account ? { extra: [`--account=${o.account}`] } : {}),
   });
   // the tasks' memory, checked against the data's image size (when the input is visible from here)
-  const note = await memoryNote(path, o).catch(() => undefined);
+  const note = await memoryNote(path, recipeJson, o).catch(() => undefined);
   if (note) process.stderr.write(`note: ${note}\n`);
   if (!o.submit) {
     process.stdout.write(`SLURM scripts in ${s.dir} (${s.tasks} array tasks + a merge job)\nsubmit with: ${s.submitCommand}\n`);
