@@ -200,7 +200,7 @@ export function build(): Command {
     .argument('<recipe>', 'recipe.json written by the wizard or `scopepilot recipe`')
     .option('--out <dir>', "output folder (default: the recipe file's folder)")
     .option('--input <dir>', 'input folder instead of the one in the recipe (e.g. on a cluster)')
-    .option('--workers <n>', 'parallel workers (default: number of cores)', wholeNumber('--workers'))
+    .option('--workers <n>', 'parallel workers (default: one per core, fewer when the memory holds fewer)', wholeNumber('--workers'))
     .option('--shard <i/n>', 'process only shard i of n (1-based); then `scopepilot merge`')
     .option('--resume', 'continue a run in the same folder (the default: finished image sets are kept)')
     .option('--no-resume', 'redo every image set, even those already finished')

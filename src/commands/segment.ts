@@ -207,12 +207,23 @@ async function action(inputs: string[], o: Options): Promise<void> {
   if (files.length === 0 && missing.length === 0) {
     throw new UserError(`no images found in ${inputs.join(', ')}`, 'give image files (.tif, .png, .jpg) or folders that hold them');
   }
-  const workers = Math.max(1, Math.floor(o.workers ?? availableParallelism()));
-  const [{ segmentFiles }, { writeFileAtomic }, { VERSION }] = await Promise.all([
+  const [{ segmentFiles }, { writeFileAtomic }, { VERSION }, { planWorkers }] = await Promise.all([
     import('../engine/batch/segment-files.js'),
     import('../engine/io/atomic.js'),
     import('../version.js'),
+    import('../engine/pipeline/run-memory.js'),
   ]);
+  // one worker per core, fewer when the memory holds fewer (as `scopepilot run`)
+  const plan = await planWorkers(
+    files.slice(0, 2).map((f) => ({ id: f, channels: { image: f }, meta: { files: [] } })),
+    {
+      cores: availableParallelism(),
+      model: model !== undefined,
+      ...(o.workers !== undefined ? { asked: Math.max(1, Math.floor(o.workers)) } : {}),
+    },
+  );
+  if (plan.note) process.stderr.write(`note: ${plan.note}\n`);
+  const workers = plan.workers;
   const progress = progressWriter(o.progress !== false);
   for (const m of missing) progress.error(`${m}: file or folder not found - check the path`);
   const results = await segmentFiles(
@@ -278,7 +289,7 @@ export function build(): Command {
       '--model <builtin|path>',
       'find nuclei with a deep-learning model: "builtin" (ScopePilot\'s nuclei U-Net) or a BioImage Model Zoo package (folder, .zip, rdf.yaml or .onnx)',
     )
-    .option('--workers <n>', 'parallel workers (default: number of cores)', positive('--workers'))
+    .option('--workers <n>', 'parallel workers (default: one per core, fewer when the memory holds fewer)', positive('--workers'))
     .option('--json', 'print segment.json to stdout instead of a summary')
     .option('--no-progress', 'no progress on stderr')
     .action(action);
