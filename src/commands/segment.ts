@@ -214,14 +214,11 @@ async function action(inputs: string[], o: Options): Promise<void> {
     import('../engine/pipeline/run-memory.js'),
   ]);
   // one worker per core, fewer when the memory holds fewer (as `scopepilot run`)
-  const plan = await planWorkers(
-    files.slice(0, 2).map((f) => ({ id: f, channels: { image: f }, meta: { files: [] } })),
-    {
-      cores: availableParallelism(),
-      model: model !== undefined,
-      ...(o.workers !== undefined ? { asked: Math.max(1, Math.floor(o.workers)) } : {}),
-    },
-  );
+  const plan = await planWorkers(files, {
+    cores: availableParallelism(),
+    model: model !== undefined,
+    ...(o.workers !== undefined ? { asked: Math.max(1, Math.floor(o.workers)) } : {}),
+  });
   if (plan.note) process.stderr.write(`note: ${plan.note}\n`);
   const workers = plan.workers;
   const progress = progressWriter(o.progress !== false);

@@ -60,9 +60,12 @@ export function workersThatFit(limitBytes: number, perWorkerBytes: number, other
   return Math.max(1, Math.floor((limitBytes * USABLE_SHARE - otherBytes) / perWorkerBytes));
 }
 
-/** Width, height and channel count of an image set (its first channel's file header, no pixels read), or undefined when unreadable. */
-export async function imageSetSize(set: ImageSet): Promise<{ width: number; height: number; channels: number } | undefined> {
-  const sources = Object.values(set.channels);
+/**
+ * Width, height and channel count of an image set, or of one image file (one channel), from its
+ * first file's header (no pixels read); undefined when unreadable.
+ */
+export async function imageSetSize(set: ImageSet | string): Promise<{ width: number; height: number; channels: number } | undefined> {
+  const sources = typeof set === 'string' ? [set] : Object.values(set.channels);
   const first = sources[0];
   if (first === undefined) return undefined;
   if (typeof first !== 'string') return { width: first.width, height: first.height, channels: sources.length };
@@ -71,11 +74,12 @@ export async function imageSetSize(set: ImageSet): Promise<{ width: number; heig
 }
 
 /**
- * The number of workers for a run: `asked` (--workers) or one per core, the default capped by
- * the memory; `note` says why the default was lowered, or that `asked` may not fit.
+ * The number of workers for a run over `sets` (image sets, or image files for `scopepilot
+ * segment`; the first one's size stands for all): `asked` (--workers) or one per core, the
+ * default capped by the memory; `note` says why the default was lowered, or that `asked` may not fit.
  */
 export async function planWorkers(
-  sets: readonly ImageSet[],
+  sets: readonly (ImageSet | string)[],
   o: { asked?: number; cores: number; model?: boolean; limit?: { bytes: number; source: 'limit' | 'machine' } },
 ): Promise<{ workers: number; note?: string }> {
   const wanted = o.asked ?? o.cores;

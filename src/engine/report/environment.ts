@@ -49,8 +49,7 @@ export async function currentEnvironment(): Promise<Record<string, string>> {
     if (v) env[lib] = v;
   }
   try {
-    const sharp = (await loadSharp()) as unknown as { versions?: Record<string, string> };
-    const vips = sharp.versions?.vips;
+    const vips = (await loadSharp()).versions?.vips;
     if (vips) env.libvips = vips;
   } catch {
     // sharp not loadable here: libvips version unknown

@@ -79,6 +79,9 @@ describe('workers and memory', () => {
     const sets = [setOf('a', { DNA: file, GFP: file }), setOf('b', { DNA: file, GFP: file })];
     const p = await planWorkers(sets, { cores: 16, limit: { bytes: 1 * GB, source: 'machine' } });
     expect(p.note).toMatch(/for 1024 x 768 images with 2 channels, and this run may use 1\.0 GB \(the machine's memory\)/);
+    // image files as `scopepilot segment` gives them: one channel each
+    const files = await planWorkers([file, file], { cores: 16, limit: { bytes: 1 * GB, source: 'machine' } });
+    expect(files.note).toMatch(/for 1024 x 768 images, and this run may use 1\.0 GB/);
     // a PNG's size from its header; a text file is not an image
     const png = join(dir, 'b.png');
     await writeFile(png, encodePalettePng(300, 200, new Uint8Array(300 * 200), new Uint8Array(3 * 256)));
