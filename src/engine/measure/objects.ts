@@ -23,6 +23,13 @@ export interface MeasureObjectsOptions {
   children?: { name: string; labels: Labels }[];
   /** Manders threshold as a fraction of each channel's maximum inside the object. Default 0.15 (CellProfiler). */
   mandersThreshold?: number;
+  /**
+   * Intensity statistics per channel (Intensity_*, Location_CenterMassIntensity_* and
+   * Location_MaxIntensity_*, and with two or more channels Correlation_*): false to skip them, as
+   * a pipeline without CellProfiler's MeasureObjectIntensity and MeasureColocalization has none.
+   * Default true.
+   */
+  intensity?: boolean;
   /** Haralick texture per channel (see ./texture.ts): false to skip; default scale 3 px, 256 grey levels. */
   texture?: boolean | { scale?: number; levels?: number };
   /**
@@ -316,7 +323,9 @@ export function measureObjects(labels: Labels, channelsIn: Record<string, Plane>
     cFmin[k] = fer.min;
   }
 
-  measureIntensities(labels, channels, names, present, start, order, flags, cols, col, opts.mandersThreshold ?? 0.15, maxArea);
+  if (opts.intensity !== false) {
+    measureIntensities(labels, channels, names, present, start, order, flags, cols, col, opts.mandersThreshold ?? 0.15, maxArea);
+  }
 
   if (opts.texture !== false && names.length > 0) {
     const tx = typeof opts.texture === 'object' ? opts.texture : {};

@@ -192,6 +192,14 @@ describe('measureObjects edge cases', () => {
     expect(tableColumn(cp, 'Texture_Contrast_DNA_3_00_256')).toEqual(tableColumn(raw, 'Texture_Contrast_DNA_3_00_256'));
   });
 
+  it('intensity: false leaves out every intensity statistic and keeps the shape and texture columns as they are', () => {
+    const all = measureObjects(labels, { DNA: plane(golden.dna), GFP: plane(golden.dna) });
+    const some = measureObjects(labels, { DNA: plane(golden.dna), GFP: plane(golden.dna) }, { intensity: false });
+    expect(some.columns.filter((c) => c.includes('Intensity') || c.startsWith('Correlation_'))).toEqual([]);
+    expect(some.columns).toEqual(all.columns.filter((c) => !c.includes('Intensity') && !c.startsWith('Correlation_')));
+    for (const c of some.columns) expect(tableColumn(some, c)).toEqual(tableColumn(all, c));
+  });
+
   it('does not modify its inputs', () => {
     const before = labels.data.slice();
     measureObjects(labels, { DNA: plane(golden.dna) });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/engine/errors.js';
+import { measureObjects } from '../../../src/engine/measure/objects.js';
 import { label } from '../../../src/engine/ops/label.js';
 import type { PipelineDeps } from '../../../src/engine/pipeline/deps.js';
 import { mergeOutputs } from '../../../src/engine/pipeline/merge.js';
@@ -104,6 +105,20 @@ describe('runRecipe', () => {
     expect(fail[1]).toEqual(['10', 'broken', 'read', expect.stringMatching(/not readable/), '/nonexistent/broken.tif']);
     const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
     expect(run).toMatchObject({ complete: true, failed: 1, recipeVersion: 1 });
+  });
+
+  it('measures no intensities when the recipe keeps none (shape only)', async () => {
+    const out = await tmp();
+    const shapeOnly = parseRecipe({
+      ...recipe,
+      stages: { ...recipe.stages, measure: { shape: true, intensity: false, texture: false, coloc: false } },
+    });
+    await runRecipe(shapeOnly, { out, imageSets: sets(), deps: { ...deps, measureObjects }, workers: 1 });
+    const header = parseCsv(await readFile(join(out, 'objects.csv'), 'utf8'))[0]!;
+    expect(header).toContain('AreaShape_Area');
+    expect(header).toContain('Location_Center_X');
+    // before, the intensities were measured and only Intensity_* dropped: Location_CenterMassIntensity_* stayed
+    expect(header.filter((c) => c.includes('Intensity'))).toEqual([]);
   });
 
   it('gives the same bytes after an interruption and resume, and from shards + merge', async () => {
