@@ -58,8 +58,16 @@ function sortByXThenY(pts: number[]): Float64Array {
  * @returns packed hull vertices, counter-clockwise (in x-right, y-up terms), no repeat of the first
  */
 export function convexHull(pts: number[]): number[] {
-  const n = pts.length >> 1;
-  const sorted = sortByXThenY(pts);
+  return convexHullOfSorted(sortByXThenY(pts));
+}
+
+/**
+ * `convexHull` of points already in lexicographic order: by x then y, or by y then x (the hull
+ * is then the same polygon, listed the other way round). Collinear points are dropped.
+ * @param sorted packed [x, y, ...]; not modified
+ */
+export function convexHullOfSorted(sorted: ArrayLike<number>): number[] {
+  const n = sorted.length >> 1;
   if (n <= 2) return Array.from(sorted);
   const hx: number[] = [];
   const hy: number[] = [];

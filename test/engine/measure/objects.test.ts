@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UserError } from '../../../src/engine/errors.js';
+import { convexHull, feretDiameters, gridPointsInConvex } from '../../../src/engine/measure/hull.js';
 import { measureObjects } from '../../../src/engine/measure/objects.js';
 import { tableColumn } from '../../../src/engine/measure/table.js';
 import type { Labels, Plane } from '../../../src/engine/types.js';
@@ -236,6 +237,58 @@ describe('per-object quartiles and MAD of 8/16-bit channels (counted) equal thos
         expect(tableColumn(a, `Intensity_${c}_A`), c).toEqual(tableColumn(b, `Intensity_${c}_A`));
       }
       expect(a.rows.length).toBe(l);
+    }
+  });
+});
+
+describe('the hulls of Solidity and the Feret diameters', () => {
+  it('equal those of every pixel centre and edge midpoint, on random objects with holes, gaps and pieces', () => {
+    // the reference: the hull of all points of every pixel (sorted), where measureObjects takes
+    // only each row's ends in order
+    const w = 48;
+    const h = 40;
+    let seed = 7;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let t = 0; t < 30; t++) {
+      const data = new Int32Array(w * h);
+      // three labels of random pixels in random boxes; label 3 also gets a far-away piece
+      for (let l = 1; l <= 3; l++) {
+        const x0 = Math.floor(rnd() * (w - 12));
+        const y0 = Math.floor(rnd() * (h - 12));
+        const bw = 1 + Math.floor(rnd() * 11);
+        const bh = 1 + Math.floor(rnd() * 11);
+        const fill = 0.3 + 0.7 * rnd();
+        for (let y = y0; y < y0 + bh; y++) for (let x = x0; x < x0 + bw; x++) if (rnd() < fill) data[y * w + x] = l;
+      }
+      for (let i = 0; i < 6; i++) data[Math.floor(rnd() * w * h)] = 3;
+      const lab: Labels = { width: w, height: h, data, count: 3 };
+      const got = measureObjects(lab, {}, { texture: false });
+      const numbers = tableColumn(got, 'ObjectNumber')!;
+      numbers.forEach((l, k) => {
+        const centres: number[] = [];
+        const mids: number[] = [];
+        let a = 0;
+        let minY = h;
+        let maxY = -1;
+        for (let i = 0; i < w * h; i++) {
+          if (data[i] !== l) continue;
+          const x = i % w;
+          const y = (i - x) / w;
+          a++;
+          minY = Math.min(minY, y);
+          maxY = Math.max(maxY, y);
+          centres.push(x, y);
+          mids.push(x - 0.5, y, x + 0.5, y, x, y - 0.5, x, y + 0.5);
+        }
+        const solidity = a / gridPointsInConvex(convexHull(mids), minY, maxY);
+        const fer = feretDiameters(convexHull(centres));
+        expect(tableColumn(got, 'AreaShape_Solidity')![k], `case ${t} label ${l}`).toBe(solidity);
+        expect(tableColumn(got, 'AreaShape_MaxFeretDiameter')![k], `case ${t} label ${l}`).toBe(fer.max);
+        expect(tableColumn(got, 'AreaShape_MinFeretDiameter')![k], `case ${t} label ${l}`).toBe(fer.min);
+      });
     }
   });
 });
