@@ -21,7 +21,10 @@ interface Options {
   submit?: boolean;
 }
 
-/** slurmMemoryNote for the recipe's first image set, or undefined (fits, or the input is not readable here). */
+/**
+ * slurmMemoryNote for the recipe's first image set; undefined when the tasks' memory fits. When
+ * the input is not readable from here (a login node may not see it), a note that it was not checked.
+ */
 async function memoryNote(recipePath: string, recipeJson: unknown, o: Options): Promise<string | undefined> {
   const { asRecipe } = await import('../engine/pipeline/recipe.js');
   const { scanInput } = await import('../engine/pipeline/run-input.js');
@@ -29,10 +32,19 @@ async function memoryNote(recipePath: string, recipeJson: unknown, o: Options): 
   const { SLURM_DEFAULTS } = await import('../engine/pipeline/slurm.js');
   const recipe = asRecipe(recipeJson);
   const base = dirname(recipePath);
-  const { sets } = await scanInput(recipe, resolve(base, recipe.input.root), base);
-  const size = sets[0] ? await imageSetSize(sets[0]) : undefined;
+  const mem = o.mem ?? SLURM_DEFAULTS.mem;
+  let size: Awaited<ReturnType<typeof imageSetSize>>;
+  try {
+    const { sets } = await scanInput(recipe, resolve(base, recipe.input.root), base);
+    size = sets[0] ? await imageSetSize(sets[0]) : undefined;
+  } catch (err) {
+    return (
+      `--mem ${mem} was not checked against the images (${(err as Error).message.split('\n')[0]}); ` +
+      "on the nodes, each task's run caps its workers to the job's memory and says so in its log"
+    );
+  }
   const model = recipe.stages.objects.nuclei.method === 'model';
-  return size ? slurmMemoryNote(size, o.cpus ?? SLURM_DEFAULTS.cpus, o.mem ?? SLURM_DEFAULTS.mem, model) : undefined;
+  return size ? slurmMemoryNote(size, o.cpus ?? SLURM_DEFAULTS.cpus, mem, model) : undefined;
 }
 
 async function action(recipePath: string, o: Options): Promise<void> {
@@ -48,8 +60,8 @@ async function action(recipePath: string, o: Options): Promise<void> {
     ...(o.cpus ? { cpus: o.cpus } : {}),
     ...(o.account ? { extra: [`--account=${o.account}`] } : {}),
   });
-  // the tasks' memory, checked against the data's image size (when the input is visible from here)
-  const note = await memoryNote(path, recipeJson, o).catch(() => undefined);
+  // the tasks' memory, checked against the data's image size when the input is visible from here
+  const note = await memoryNote(path, recipeJson, o);
   if (note) process.stderr.write(`note: ${note}\n`);
   if (!o.submit) {
     process.stdout.write(`SLURM scripts in ${s.dir} (${s.tasks} array tasks + a merge job)\nsubmit with: ${s.submitCommand}\n`);

@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,20 @@ describe('writeSlurmScript', () => {
     await expect(writeSlurmScript('r.json', { out, time: 'two hours' })).rejects.toThrow(/SLURM time/);
     await expect(writeSlurmScript('r.json', { out, tasks: 0 })).rejects.toThrow(/--tasks/);
     await expect(writeSlurmScript('r.json', { out, mem: 'lots' })).rejects.toThrow(/memory/);
+  });
+});
+
+describe.skipIf(!existsSync(CLI))('scopepilot slurm and the memory of its tasks (built CLI)', () => {
+  it('says when --mem could not be checked because the input is not readable from here', async () => {
+    const out = await tmp();
+    const recipe = join(out, 'recipe.json');
+    await writeFile(
+      recipe,
+      JSON.stringify({ version: 1, input: { root: join(out, 'not-here'), channels: { dna: 'w1' } }, question: { type: 'count' } }),
+    );
+    const r = await run(process.execPath, [CLI, 'slurm', recipe, '--out', join(out, 'cluster'), '--mem', '2G']);
+    expect(r.stdout).toMatch(/submit with: /);
+    expect(r.stderr).toMatch(/^note: --mem 2G was not checked against the images \(.*not-here.*\); on the nodes, each task's run caps/m);
   });
 });
 
