@@ -96,6 +96,45 @@ export function convexHullOfSorted(sorted: ArrayLike<number>): number[] {
 }
 
 /**
+ * The hull points of one object given row by row (rows in increasing y, each by its leftmost and
+ * rightmost pixel), made in order of y, then x, so that its hulls need no sorting
+ * (`convexHullOfSorted`). Sorting them took 2 of an image set's 12 ms of shape measurement
+ * (200 BBBC039 sets).
+ * - `centres`: each row's end pixel centres (the Feret diameters, as CellProfiler's).
+ * - `edges`: of the pixel edge midpoints that skimage's convex_hull_image uses, only the ends of
+ *   each horizontal line can be hull vertices: x - 0.5 and x + 0.5 of the row's ends at its y,
+ *   and at y + 0.5 between two rows the outer ends of both (Solidity).
+ */
+export class RowHullPoints {
+  readonly centres: number[] = [];
+  readonly edges: number[] = [];
+  private y = -2;
+  private left = 0;
+  private right = 0;
+
+  addRow(y: number, left: number, right: number): void {
+    const e = this.edges;
+    // the line between this row and the one above (both rows' ends when they touch)
+    if (this.y === y - 1) e.push(Math.min(this.left, left), y - 0.5, Math.max(this.right, right), y - 0.5);
+    else {
+      if (this.y >= 0) e.push(this.left, this.y + 0.5, this.right, this.y + 0.5);
+      e.push(left, y - 0.5, right, y - 0.5);
+    }
+    e.push(left - 0.5, y, right + 0.5, y);
+    this.centres.push(left, y);
+    if (right !== left) this.centres.push(right, y);
+    this.y = y;
+    this.left = left;
+    this.right = right;
+  }
+
+  /** Add the line below the last row; call once, after the last `addRow`. */
+  finish(): void {
+    if (this.y >= 0) this.edges.push(this.left, this.y + 0.5, this.right, this.y + 0.5);
+  }
+}
+
+/**
  * Number of integer grid points (pixel centres) inside or on a convex polygon, the area that
  * `skimage.morphology.convex_hull_image` gives (it counts vertex and edge points as inside).
  * @param hull packed convex polygon vertices (any orientation)
