@@ -33,13 +33,14 @@ async function memoryNote(recipePath: string, recipeJson: unknown, o: Options): 
   const recipe = asRecipe(recipeJson);
   const base = dirname(recipePath);
   const mem = o.mem ?? SLURM_DEFAULTS.mem;
+  const memSaid = o.mem ? `--mem ${o.mem}` : `the default --mem ${mem}`;
   let size: Awaited<ReturnType<typeof imageSetSize>>;
   try {
     const { sets } = await scanInput(recipe, resolve(base, recipe.input.root), base);
     size = sets[0] ? await imageSetSize(sets[0]) : undefined;
   } catch (err) {
     return (
-      `--mem ${mem} was not checked against the images (${(err as Error).message.split('\n')[0]}); ` +
+      `${memSaid} was not checked against the images (${(err as Error).message.split('\n')[0]}); ` +
       "on the nodes, each task's run caps its workers to the job's memory and says so in its log"
     );
   }
