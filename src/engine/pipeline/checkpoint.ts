@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { VERSION } from '../../version.js';
 import { csvCell } from '../results/csv.js';
 import type { ImageMeta, QcLevel, QcVerdict } from '../types.js';
 import type { ImageSetResult, ObjectTable } from './process.js';
@@ -72,12 +73,15 @@ function sortKeys(v: unknown): unknown {
 }
 
 /**
- * Hash of what decides the results: the input naming and channels, and every stage. Not the
- * decisions, question wording, statistics or timestamps.
+ * Hash of what decides the results: the input naming and channels, every stage, and the
+ * ScopePilot version (`version`, default this one) that computes them. Not the decisions,
+ * question wording, statistics or timestamps. With the version in it, a run resumed or merged
+ * after an upgrade does its image sets again instead of mixing results of two versions under
+ * a methods record that names one.
  */
-export function recipeHash(recipe: Recipe): string {
+export function recipeHash(recipe: Recipe, version: string = VERSION): string {
   const { root: _root, ...input } = recipe.input;
-  const key = JSON.stringify(sortKeys({ input, stages: recipe.stages, outputs: recipe.outputs }));
+  const key = JSON.stringify(sortKeys({ input, stages: recipe.stages, outputs: recipe.outputs, scopepilot: version }));
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 

@@ -101,8 +101,13 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   const counts = { ok: 0, excluded: 0, failed: 0, objects: 0 };
   // one listing instead of a failed read per image set in a fresh folder
   const stored = new Set(o.resume === false ? [] : await readdir(join(out, CHECKPOINT_DIR)).catch(() => []));
+  let stale = 0;
   for (let i = from; i < to; i++) {
-    const cp = stored.has(`${names[i]!}.json`) ? await readCheckpoint(out, names[i]!, hash) : undefined;
+    let cp = stored.has(`${names[i]!}.json`) ? await readCheckpoint(out, names[i]!) : undefined;
+    if (cp && cp.recipeHash !== hash) {
+      stale++;
+      cp = undefined;
+    }
     if (cp && cp.status !== 'failed' && cp.imageNumber === i + 1) {
       skipped++;
       counts[cp.status]++;
@@ -116,6 +121,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       });
   }
   if (skipped) notes.push(`resumed: ${skipped} image sets were already finished in ${out}`);
+  if (stale) notes.push(`${stale} image sets in ${out} were made with another recipe or ScopePilot version: they are analysed again`);
   // until the tables are merged, run.json says the folder is being written (older tables in it are stale)
   if (!o.shard)
     await writeFileAtomic(

@@ -73,7 +73,7 @@ export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Pr
       if (hash === undefined) hash = c.recipeHash;
       else if (c.recipeHash !== hash)
         throw new UserError(
-          `${path} was made with a different recipe (${c.recipeHash}, others ${hash})`,
+          `${path} was made with a different recipe or ScopePilot version (${c.recipeHash}, others ${hash})`,
           'merge only outputs of the same recipe; rerun that shard with the recipe the others used',
         );
       total = o.names ? o.names.length : Math.max(total, c.total ?? 0);

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/engine/errors.js';
 import { measureObjects } from '../../../src/engine/measure/objects.js';
 import { label } from '../../../src/engine/ops/label.js';
+import { recipeHash } from '../../../src/engine/pipeline/checkpoint.js';
 import type { PipelineDeps } from '../../../src/engine/pipeline/deps.js';
 import { mergeOutputs } from '../../../src/engine/pipeline/merge.js';
 import { parseRecipe } from '../../../src/engine/pipeline/recipe.js';
@@ -119,6 +120,26 @@ describe('runRecipe', () => {
     expect(header).toContain('Location_Center_X');
     // before, the intensities were measured and only Intensity_* dropped: Location_CenterMassIntensity_* stayed
     expect(header.filter((c) => c.includes('Intensity'))).toEqual([]);
+  });
+
+  it('does the image sets of another ScopePilot version again on a rerun, and says so', async () => {
+    const out = await tmp();
+    await runRecipe(recipe, { out, imageSets: sets(), deps, workers: 1 });
+    const clean = await tables(out);
+    // the checkpoints as an older version wrote them: the same recipe, another version in the hash
+    const older = recipeHash(recipe, '0.0.1');
+    expect(older).not.toBe(recipeHash(recipe));
+    const dir = join(out, 'checkpoints');
+    for (const f of await readdir(dir)) {
+      const cp = JSON.parse(await readFile(join(dir, f), 'utf8'));
+      await writeFile(join(dir, f), JSON.stringify({ ...cp, recipeHash: older }));
+    }
+    const again = await runRecipe(recipe, { out, imageSets: sets(), deps, workers: 1 });
+    expect(again).toMatchObject({ skipped: 0, processed: 10, complete: true });
+    expect(again.notes.join('\n')).toMatch(
+      /10 image sets in .* were made with another recipe or ScopePilot version: they are analysed again/,
+    );
+    expect(await tables(out)).toEqual(clean);
   });
 
   it('gives the same bytes after an interruption and resume, and from shards + merge', async () => {
