@@ -9,42 +9,16 @@ function cross(ox: number, oy: number, ax: number, ay: number, bx: number, by: n
   return (ax - ox) * (by - oy) - (ay - oy) * (bx - ox);
 }
 
-/** Largest |2 x + 1| (and |2 y + 1|) packed into one sort key below. */
-const KEY_SPAN = 2 ** 24;
-
 /**
- * The points sorted by x, then y (packed). Pixel centres and edge midpoints are multiples of 0.5:
- * each point becomes one exact number, (2x + 1 + S) S' + (2y + 1 + S), sorted by the typed
- * array's numeric sort and decoded. Sorting indices with a comparator instead made measuring a
- * BBBC039 field (2 x 100 hulls) 1.3-1.7 ms slower. Other coordinates use the comparator.
+ * The points sorted by x, then y. A plain comparator sort: the measurement's hulls come in order
+ * already (RowHullPoints), so this is off the hot path.
  */
 function sortByXThenY(pts: number[]): Float64Array {
   const n = pts.length >> 1;
-  const keys = new Float64Array(n);
-  let packable = true;
-  for (let i = 0; i < n; i++) {
-    const a = 2 * pts[2 * i]! + 1 + KEY_SPAN;
-    const b = 2 * pts[2 * i + 1]! + 1 + KEY_SPAN;
-    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0 && a < 2 * KEY_SPAN && b < 2 * KEY_SPAN)) {
-      packable = false;
-      break;
-    }
-    keys[i] = a * (2 * KEY_SPAN) + b;
-  }
-  const out = new Float64Array(2 * n);
-  if (packable) {
-    keys.sort();
-    for (let i = 0; i < n; i++) {
-      const k = keys[i]!;
-      const a = Math.floor(k / (2 * KEY_SPAN));
-      out[2 * i] = (a - 1 - KEY_SPAN) / 2;
-      out[2 * i + 1] = (k - a * (2 * KEY_SPAN) - 1 - KEY_SPAN) / 2;
-    }
-    return out;
-  }
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   idx.sort((a, b) => pts[2 * a]! - pts[2 * b]! || pts[2 * a + 1]! - pts[2 * b + 1]!);
+  const out = new Float64Array(2 * n);
   for (let k = 0; k < n; k++) {
     out[2 * k] = pts[2 * idx[k]!]!;
     out[2 * k + 1] = pts[2 * idx[k]! + 1]!;
@@ -53,7 +27,7 @@ function sortByXThenY(pts: number[]): Float64Array {
 }
 
 /**
- * Convex hull by Andrew's monotone chain. Collinear points are dropped.
+ * Convex hull by Andrew's monotone chain, of points in any order. Collinear points are dropped.
  * @param pts packed [x, y, ...]; not modified
  * @returns packed hull vertices, counter-clockwise (in x-right, y-up terms), no repeat of the first
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { convexHull, feretDiameters } from '../../../src/engine/measure/hull.js';
 
-/** Andrew's monotone chain with a comparator sort, as convexHull did before it packed sort keys. */
+/** Andrew's monotone chain with a comparator sort on [x, y] pairs, written apart from convexHull. */
 function hullByComparator(pts: number[]): number[] {
   const n = pts.length >> 1;
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => pts[2 * a]! - pts[2 * b]! || pts[2 * a + 1]! - pts[2 * b + 1]!);
