@@ -1,7 +1,8 @@
 /**
  * `scopepilot run` / `merge` as a user runs them (the built CLI on copies of real images):
  * kill -9 in the middle and rerun gives the same tables as one clean run; a bad image is listed
- * in failures.csv and the exit code is 1; an invalid recipe names the field.
+ * in failures.csv and the exit code is 1; shards merged into a new folder give the tables of one
+ * run and its methods record; an invalid recipe names the field.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -155,6 +156,21 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
       expect(r.stderr).toMatch(/what to do: /);
       expect(existsSync(join(out, 'images.csv'))).toBe(false);
     }
+  });
+
+  it('shards run into folders of their own and merged into a new one: the tables of one run, and its methods record', {
+    timeout: 180_000,
+  }, async () => {
+    const shards = [join(work, 'shard-1'), join(work, 'shard-2')];
+    for (const [i, dir] of shards.entries())
+      await cli(['run', recipe, '--out', dir, '--shard', `${i + 1}/2`, '--workers', '1', '--no-progress']);
+    const out = join(work, 'merged');
+    const r = await cli(['merge', ...shards, '--out', out]);
+    expect(r.stderr).not.toMatch(/not written/);
+    expect(r.code).toBe(1); // the damaged image failed, as in one run
+    for (const t of TABLES) expect((await readFile(join(out, t))).equals(await readFile(join(work, 'clean', t))), t).toBe(true);
+    expect(await readFile(join(out, 'recipe.json'), 'utf8')).toBe(await readFile(join(shards[0]!, 'recipe.json'), 'utf8'));
+    for (const f of ['METHODS.md', 'methods.json', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
   });
 
   it('refuses an invalid recipe naming the field, before doing anything', async () => {
