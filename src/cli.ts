@@ -6,12 +6,14 @@
 import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { BugError, UserError } from './engine/errors.js';
-import { tuneForPixelWork } from './engine/jit.js';
+import { exposeGc, tuneForPixelWork } from './engine/jit.js';
 import { restartWithGcFlag, wantsGcRestart, watchParent } from './reexec.js';
 import { VERSION } from './version.js';
 
 /** Commands that spend their time in pixel loops over many images. */
 const PIXEL_COMMANDS = new Set(['segment', 'run', 'measure', 'qc']);
+/** Commands that read whole result tables: their garbage is collected as they go (engine/jit.ts). */
+const TABLE_COMMANDS = new Set(['report', 'merge']);
 
 function topLevel(): Command {
   const program = new Command('scopepilot')
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
   if (wantsGcRestart(entry.name) && !args.includes('--help') && !args.includes('-h')) return restartWithGcFlag();
   watchParent();
   if (PIXEL_COMMANDS.has(entry.name)) tuneForPixelWork();
+  if (TABLE_COMMANDS.has(entry.name)) exposeGc();
   const cmd = (await entry.load()).build();
   cmd.name(`scopepilot ${entry.name}`);
   cmd.exitOverride();

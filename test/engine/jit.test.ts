@@ -1,8 +1,10 @@
+import { getHeapStatistics } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectGarbage } from '../../src/engine/jit.js';
+import { collectGarbage, collectOldGarbage, exposeGc, OLD_GARBAGE_MB } from '../../src/engine/jit.js';
 
 const g = globalThis as { gc?: unknown };
 const saved = g.gc;
+const used = () => getHeapStatistics().used_heap_size;
 
 describe('collectGarbage', () => {
   afterEach(() => {
@@ -10,15 +12,39 @@ describe('collectGarbage', () => {
     else g.gc = saved;
   });
 
-  it("asks V8's exposed gc() for a young-generation collection", () => {
+  it("asks V8's exposed gc() for a young-generation collection, and a full one only after the heap has grown", () => {
     const calls: unknown[] = [];
-    g.gc = (o?: unknown) => calls.push(o);
+    g.gc = (o?: unknown) => calls.push(o ?? 'full');
     collectGarbage();
+    // the test runner's heap is larger than OLD_GARBAGE_MB: the first call also collects it all
+    expect(used()).toBeGreaterThan(OLD_GARBAGE_MB * 1048576);
+    expect(calls).toEqual([{ type: 'minor' }, 'full']);
+    calls.length = 0;
+    collectGarbage(); // the heap has not grown since
     expect(calls).toEqual([{ type: 'minor' }]);
   });
 
   it('does nothing when the process was started without --expose-gc', () => {
     delete g.gc;
     expect(() => collectGarbage()).not.toThrow();
+    expect(() => collectOldGarbage()).not.toThrow();
+  });
+
+  it('collectOldGarbage frees garbage that outlived the young generation (with the gc() exposeGc gives)', () => {
+    delete g.gc;
+    exposeGc();
+    expect(typeof g.gc).toBe('function');
+    const gc = g.gc as (o?: { type: 'minor' }) => void;
+    // about 150 MB of small objects, moved to the old generation by two young collections, then dropped
+    let keep: { i: number; s: string }[][] | undefined = [];
+    for (let k = 0; k < 2; k++) keep.push(Array.from({ length: 1_000_000 }, (_, i) => ({ i, s: `cell ${i} of ${k}` })));
+    gc({ type: 'minor' });
+    gc({ type: 'minor' });
+    keep = undefined;
+    gc({ type: 'minor' });
+    const before = used();
+    collectOldGarbage();
+    expect(before - used()).toBeGreaterThan(100 * 1048576);
+    expect(keep).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import { describeError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { collectOldGarbage } from '../jit.js';
 import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
 import { type StatsResult, summarise } from '../results/stats.js';
 import { median } from '../results/stats-math.js';
@@ -295,6 +296,7 @@ export async function writeReport(
     await writeFileAtomic(s, `${JSON.stringify(stats, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
     written.push(p, s);
   }
+  collectOldGarbage(); // the statistics' working copies (jit.ts)
   // the figures are drawn while the thumbnails are made
   const drawing = figures(f, stats, recipe, notes, o.svg ?? inThread);
   drawing.catch(() => undefined); // its error (if any) is thrown below, where it is awaited
@@ -308,6 +310,7 @@ export async function writeReport(
     ...(recipe ? { channel: recipe.input.channels.dna } : {}),
     flagged,
   }).catch(() => [] as Thumb[]);
+  collectOldGarbage(); // the thumbnails' (jit.ts)
   const figs = await drawing;
   const fails = f.failures
     ? f.failures.rows.map((r) => ({

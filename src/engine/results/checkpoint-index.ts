@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { readInOrder } from '../io/read-ahead.js';
+import { collectOldGarbage } from '../jit.js';
 import { CHECKPOINT_DIR, type Checkpoint } from '../pipeline/checkpoint.js';
 import type { Cell } from './csv.js';
 
@@ -81,6 +82,7 @@ export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Pr
         byNumber.set(c.imageNumber, { imageNumber: c.imageNumber, path, dir, name: c.name, status: c.status });
         facts.set(c.imageNumber, columnFacts(c, intern));
       }
+      collectOldGarbage(); // the checkpoint's text is garbage now (jit.ts)
     }
   }
   const entries = [...byNumber.values()].sort((a, b) => a.imageNumber - b.imageNumber);

@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { collectOldGarbage } from '../jit.js';
 import { parseCsv as parseRecords } from './csv.js';
 
 /** A parsed CSV: header names and string cells (empty string for a missing cell). */
@@ -188,6 +189,8 @@ export async function readOutputFolder(dir: string, o: { objects?: boolean; run?
     readJsonFile(join(dir, 'validation.json')),
   ]);
   const objects = o.objects === true ? await aggregateObjects(join(dir, 'objects.csv')) : undefined;
+  // the files' text and the parse's copies are garbage now: as much again as the tables (jit.ts)
+  collectOldGarbage();
   return {
     dir,
     recipe,

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { readAllInOrder } from '../io/read-ahead.js';
+import { collectOldGarbage } from '../jit.js';
 import { type Checkpoint, checkpointObjects, type ObjectLines } from '../pipeline/checkpoint.js';
 import { type Columns, type IndexedColumns, metaValue } from './checkpoint-index.js';
 import { type Cell, CsvWriter, csvCell } from './csv.js';
@@ -221,6 +222,7 @@ export async function writeResultTables(out: string, index: IndexedColumns, o: T
       ]);
       if (c.status === 'failed')
         await writers.failures.write([c.imageNumber, c.id, c.stage ?? '', c.reason ?? '', Object.values(c.files).join(';')]);
+      collectOldGarbage(); // each checkpoint's text and rows are garbage now (jit.ts)
     }
     for (const w of Object.values(writers)) await w.close();
   } catch (err) {
