@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeMethods } from '../../../src/engine/report/methods.js';
+import { renderMethodsMarkdown, writeMethods } from '../../../src/engine/report/methods.js';
 import { recipeParameters } from '../../../src/engine/report/params.js';
 import { fixtureRecipe, writeFixture } from './fixture.js';
 
@@ -29,6 +29,23 @@ const CONTEXT = {
 };
 
 describe('writeMethods', () => {
+  it('names up to 30 excluded image sets, then counts the rest by check and says where every one is', async () => {
+    const { dir } = await fixture();
+    const { json } = await writeMethods(dir, fixtureRecipe(), CONTEXT);
+    const reason = (i: number) => (i % 4 === 0 ? `focus: blurred (${i})` : `empty: nothing stands out (${i})`);
+    json.qc.excluded = Array.from({ length: 40 }, (_, i) => ({ id: `P1_A${String(i).padStart(2, '0')}`, reason: reason(i) }));
+    const md = renderMethodsMarkdown(json);
+    expect(md).toContain('- Excluded: 40 (empty 30, focus 10)');
+    expect(md).toContain('  - P1_A29: empty: nothing stands out (29)');
+    expect(md).not.toContain('P1_A30');
+    expect(md).toContain('  - ... and 10 more: qc.csv (QC_Excluded, QC_Reason) and methods.json list every one with its reason');
+    // a short list stays whole, without counts
+    json.qc.excluded = json.qc.excluded.slice(0, 3);
+    const short = renderMethodsMarkdown(json);
+    expect(short).toContain('- Excluded: 3\n  - P1_A00: focus: blurred (0)\n  - P1_A01');
+    expect(short).not.toContain('more:');
+  });
+
   it('lists every parameter of the recipe with its value and source', async () => {
     const { dir } = await fixture();
     const recipe = fixtureRecipe();
