@@ -1,5 +1,5 @@
 // The runner (`scopepilot run`): throughput with 1 and 2 workers on 200 image sets (and, as the
-// machine's ceiling, two 1-worker runs at once), peak memory for 200 vs 2,000 image sets, the
+// machine's ceiling, two 1-worker runs at once), peak memory for 200 vs 2,000 (and 20,000) image sets, the
 // runner's overhead over pure compute, and kill -9 at random points 5 times with resume (outputs
 // must equal one clean run).
 // `npm run build && node bench/run.mjs run`. Data: BBBC039 images hard-linked under plate-style

@@ -4,7 +4,9 @@
  * results.duckdb). Without SHARD_DIRs, merges DIR itself (all shards wrote there, e.g. SLURM).
  * Exit code 1 when image sets are missing or failed.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 
 async function action(dirs: string[], o: { out: string; json?: boolean; report?: boolean }): Promise<void> {
@@ -40,9 +42,6 @@ async function action(dirs: string[], o: { out: string; json?: boolean; report?:
  * that every shard ran the same recipe). One that OUT already has is kept.
  */
 async function adoptRecipe(out: string, dirs: string[]): Promise<void> {
-  const { existsSync } = await import('node:fs');
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
   if (existsSync(join(out, 'recipe.json'))) return;
   const from = dirs.map((d) => join(resolve(d), 'recipe.json')).find((p) => existsSync(p));
   if (!from) return; // writeRunRecord then says what is missing and what to do

@@ -63,7 +63,8 @@ export function compileInBackground(): () => void {
  *   193-198 instead of 226-246 MB, 8 sets of 2048 x 2048 at 431-440 instead of 524 MB. A full
  *   collection there gave 394-400 MB for those, but took 4-5 s of CPU per 200 sets.
  *
- * And a full collection once the heap has grown by OLD_GARBAGE_MB since the last one. What
+ * And a full collection once the heap has grown since the last one by OLD_GARBAGE_MB or by half
+ * what was live then, whichever is more (collectOldGarbage). What
  * survives a young collection (a few KB per set: strings of its checkpoint, its measurements)
  * piles up in the old generation, which V8 collects only at a limit set for a heap of gigabytes
  * (with incremental marking off, see src/reexec.ts, nothing collects it earlier). Each worker
@@ -81,7 +82,7 @@ export function collectGarbage(): void {
 /**
  * The full collection of collectGarbage alone, for loops over many small files (the merge's
  * checkpoints) and the steps of the report: a check of the heap's size (about 1 us) unless it has
- * grown by OLD_GARBAGE_MB since the last one. A 20,000-set report read images.csv and qc.csv into
+ * grown enough since the last one (see collectGarbage). A 20,000-set report read images.csv and qc.csv into
  * 63 MB of tables and left 74 MB of garbage beside them, which stayed through the report.
  */
 export function collectOldGarbage(): void {

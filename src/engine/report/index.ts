@@ -310,7 +310,7 @@ export async function writeReport(
     ...(recipe ? { channel: recipe.input.channels.dna } : {}),
     flagged,
   }).catch(() => [] as Thumb[]);
-  collectOldGarbage(); // the thumbnails' (jit.ts)
+  collectOldGarbage(); // the thumbnails' decoded images (jit.ts)
   const figs = await drawing;
   const fails = f.failures
     ? f.failures.rows.map((r) => ({
