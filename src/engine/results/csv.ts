@@ -140,9 +140,12 @@ export class CsvWriter {
  * images.csv and qc.csv (1.3 MB) took 26 MB of heap, and the report, which reads them at the
  * end of a run, set the run's peak memory.
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, keep?: (column: string) => boolean): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
+  // with `keep`: which columns' cells are kept (from the header, the first row that is not empty);
+  // the others are '' without being cut out of the text
+  let drop: boolean[] | undefined;
   let cell = ''; // the current cell before `from` (more than one run only when it has quotes)
   let from = 0; // where the current run of plain characters starts
   let quoted = false;
@@ -163,19 +166,20 @@ export function parseCsv(text: string): string[][] {
       quoted = true;
       from = i + 1;
     } else if (c === 44) {
-      row.push(cell + text.slice(from, i));
+      row.push(drop?.[row.length] ? '' : cell + text.slice(from, i));
       cell = '';
       from = i + 1;
     } else if (c === 10 || c === 13) {
-      row.push(cell + text.slice(from, i));
+      row.push(drop?.[row.length] ? '' : cell + text.slice(from, i));
       if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
       rows.push(row);
+      if (keep && !drop && !(row.length === 1 && row[0] === '')) drop = row.map((name) => !keep(name));
       row = [];
       cell = '';
       from = i + 1;
     }
   }
-  const last = cell + text.slice(from, n);
+  const last = drop?.[row.length] ? '' : cell + text.slice(from, n);
   if (last !== '' || row.length) {
     row.push(last);
     rows.push(row);

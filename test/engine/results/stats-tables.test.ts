@@ -18,6 +18,20 @@ describe('CSV', () => {
       ['2', 'two\nlines', ''],
     ]);
   });
+  it('with keep, gives the cells of the other columns as empty, on every row shape', () => {
+    const text = '\nId,ImageQuality_Focus_w1,"QC_Reason",ImageQuality_Snr_w1\r\n1,0.5,"empty, dark",7\n2,"9",ok\n3,1,"two\nlines",4,extra';
+    const keep = (c: string) => !c.startsWith('ImageQuality_');
+    const t = parseCsv(text, keep);
+    expect(t.columns).toEqual(['Id', 'ImageQuality_Focus_w1', 'QC_Reason', 'ImageQuality_Snr_w1']);
+    expect(t.rows).toEqual([
+      ['1', '', 'empty, dark', ''],
+      ['2', '', 'ok', ''],
+      ['3', '', 'two\nlines', '', 'extra'],
+    ]);
+    // the same as parsing everything and blanking those columns
+    const all = parseCsv(text);
+    expect(t.rows).toEqual(all.rows.map((r) => r.map((v, j) => (j < 4 && !keep(all.columns[j]!) ? '' : v))));
+  });
   it('formatCsv round-trips through parseCsv', () => {
     const rows = [['P1/A01', 'drug, 10 µM', 3.5, '', 'say "hi"']];
     const text = formatCsv(['Id', 'Condition', 'Value', 'Empty', 'Note'], rows);
