@@ -63,39 +63,45 @@ export function compileInBackground(): () => void {
  *   193-198 instead of 226-246 MB, 8 sets of 2048 x 2048 at 431-440 instead of 524 MB. A full
  *   collection there gave 394-400 MB for those, but took 4-5 s of CPU per 200 sets.
  *
- * And a full collection once the heap has grown since the last one by OLD_GARBAGE_MB or by half
- * what was live then, whichever is more (collectOldGarbage). What
- * survives a young collection (a few KB per set: strings of its checkpoint, its measurements)
- * piles up in the old generation, which V8 collects only at a limit set for a heap of gigabytes
- * (with incremental marking off, see src/reexec.ts, nothing collects it earlier). Each worker
- * thread of a 20,000-set run grew by 4.2 MB per 1,000 sets to 44 MB, of which 7 MB was live, and
- * the run's peak with it; the main thread kept the scan's 50 MB of garbage all run. Every few
- * thousand sets, one full collection of a 7-30 MB heap takes a few ms.
+ * And a full collection once the heap has grown by PER_SET_OLD_GARBAGE_MB since the last one
+ * (collectOldGarbage). What survives a young collection (a few KB per set: strings of its
+ * checkpoint, its measurements) piles up in the old generation, which V8 collects only at a limit
+ * set for a heap of gigabytes (with incremental marking off, see src/reexec.ts, nothing collects
+ * it earlier): each worker thread of a 20,000-set run grew by 4.2 MB per 1,000 sets to 44 MB, of
+ * which 7 MB was live. Rarely, because a full collection costs the next sets far more than its
+ * own few ms: it drops the object shapes that the optimised code was made for, and V8 optimises
+ * it again (a full collection every 20 BBBC039 sets made measureObjects 4-6 ms slower per set;
+ * every 8 MB, 20,000 tile sets took 62-64 s instead of 54-57 s).
  */
 export function collectGarbage(): void {
   const gc = (globalThis as { gc?: (o?: { type: 'minor' }) => void }).gc;
   if (typeof gc !== 'function') return;
   gc({ type: 'minor' });
-  collectOldGarbage();
+  collectOldGarbage(PER_SET_OLD_GARBAGE_MB);
 }
 
+/** Growth of the heap (MB) after which collectGarbage, called once per image set, collects it all. */
+export const PER_SET_OLD_GARBAGE_MB = 64;
+
 /**
- * The full collection of collectGarbage alone, for loops over many small files (the merge's
- * checkpoints) and the steps of the report: a check of the heap's size (about 1 us) unless it has
- * grown enough since the last one (see collectGarbage). A 20,000-set report read images.csv and qc.csv into
- * 63 MB of tables and left 74 MB of garbage beside them, which stayed through the report.
+ * A full collection once the heap has grown by `slackMb` (or by half what was live after the last
+ * one, if that is more) since the last one; else only a check of the heap's size (about 1 us).
+ * For the run's set-up (the scan's garbage: 50 MB for 20,000 sets, which otherwise stayed all
+ * run), loops over many small files (the merge's checkpoints) and the steps of the report: a
+ * 20,000-set report read images.csv and qc.csv into 63 MB of tables and left 74 MB of garbage
+ * beside them, which stayed through the report. Does nothing without gc() (see exposeGc).
  */
-export function collectOldGarbage(): void {
+export function collectOldGarbage(slackMb = OLD_GARBAGE_MB): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (typeof gc !== 'function') return;
   const used = getHeapStatistics().used_heap_size;
-  // at least OLD_GARBAGE_MB, and half the live heap: a large heap is collected in proportion
-  if (used < liveAfterFullGc + Math.max(OLD_GARBAGE_MB * 1048576, liveAfterFullGc / 2)) return;
+  // a large heap is collected in proportion
+  if (used < liveAfterFullGc + Math.max(slackMb * 1048576, liveAfterFullGc / 2)) return;
   gc(); // a full collection (Node 20's V8 reads only type 'minor'; { type: 'major' } does nothing)
   liveAfterFullGc = getHeapStatistics().used_heap_size;
 }
 
-/** Growth of the JavaScript heap (MB) after which collectOldGarbage collects the old generation. */
+/** Growth of the heap (MB) after which collectOldGarbage collects it all, by default. */
 export const OLD_GARBAGE_MB = 8;
 let liveAfterFullGc = 0;
 

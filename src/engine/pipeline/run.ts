@@ -13,7 +13,7 @@ import { VERSION } from '../../version.js';
 import { workerLane } from '../batch/worker-lane.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { collectGarbage } from '../jit.js';
+import { collectGarbage, collectOldGarbage } from '../jit.js';
 import { CHECKPOINT_DIR, checkpointObjectCount, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
 import { loadPipelineDeps, missingNotes } from './deps.js';
 import { type JobComputed, type JobDone, type JobSpec, type RunContext, runJob, storeJob } from './job.js';
@@ -181,9 +181,8 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     o.onNote?.(plan.note);
   }
   const lanes = Math.max(1, Math.min(plan.workers, todo.length || 1));
-  // the scan's and set-up's garbage goes before the image sets (50 MB for 20,000 sets, which
-  // otherwise stayed all run: see collectGarbage)
-  collectGarbage();
+  // the scan's and set-up's garbage goes before the image sets (see collectOldGarbage)
+  collectOldGarbage();
   const tImages = performance.now();
   // a core with nothing to do: load the code of the run's end there (DuckDB's takes 0.1 s, the
   // report's more), not after the last image set
