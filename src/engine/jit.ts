@@ -102,7 +102,7 @@ export function collectOldGarbage(slackMb = OLD_GARBAGE_MB): void {
 }
 
 /** Growth of the heap (MB) after which collectOldGarbage collects it all, by default. */
-export const OLD_GARBAGE_MB = 8;
+const OLD_GARBAGE_MB = 8;
 let liveAfterFullGc = 0;
 
 /**

@@ -168,6 +168,7 @@ export interface OutputFolder {
   recipe?: unknown;
   run?: Record<string, unknown>;
   images?: CsvTable;
+  /** qc.csv with its ImageQuality_* cells empty (readOutputFolder): read the metrics from the file. */
   qc?: CsvTable;
   failures?: CsvTable;
   objects?: ObjectAggregates;
