@@ -4,9 +4,7 @@
  * results.duckdb). Without SHARD_DIRs, merges DIR itself (all shards wrote there, e.g. SLURM).
  * Exit code 1 when image sets are missing or failed.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 
 async function action(dirs: string[], o: { out: string; json?: boolean; report?: boolean }): Promise<void> {
@@ -29,24 +27,10 @@ async function action(dirs: string[], o: { out: string; json?: boolean; report?:
   );
   if (!m.complete || m.counts.failed > 0 || m.exportError) process.exitCode = 1;
   if (m.complete && o.report !== false) {
-    if (dirs.length) await adoptRecipe(out, dirs);
     process.stderr.write('merge: writing the methods record and the report (METHODS.md, report.html)\n');
     const { writeRunRecord } = await import('./run-record.js');
     if (!(await writeRunRecord(out))) process.exitCode = 1;
   }
-}
-
-/**
- * Shards merged into a folder of their own: the methods record and the report read the recipe
- * from OUT, so the shards' recipe.json is copied there (the checkpoints' hash has already shown
- * that every shard ran the same recipe). One that OUT already has is kept.
- */
-async function adoptRecipe(out: string, dirs: string[]): Promise<void> {
-  if (existsSync(join(out, 'recipe.json'))) return;
-  const from = dirs.map((d) => join(resolve(d), 'recipe.json')).find((p) => existsSync(p));
-  if (!from) return; // writeRunRecord then says what is missing and what to do
-  const { writeFileAtomic } = await import('../engine/io/atomic.js');
-  await writeFileAtomic(join(out, 'recipe.json'), await readFile(from));
 }
 
 export function build(): Command {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BugError, UserError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { compileInBackground, SMALL_YOUNG_GENERATION_MB } from '../jit.js';
 import {
   type CheckpointIndex,
@@ -98,8 +99,13 @@ export async function mergeTables(out: string, sources: string[] = [out], o: Mer
   const qcSpec = '../measure/qc.js';
   const judge = (await import(/* @vite-ignore */ qcSpec).catch(() => ({}))) as { judgeQuality?: JudgeFn };
   if (!judge.judgeQuality) notes.push('judgeQuality is not in this build: qc.csv has no data-set-wide outlier flags');
+  // shards merged into a folder of their own: their recipe.json comes too, for the QC policy read
+  // here and the methods record after (indexCheckpoints has checked that they share one recipe)
+  const recipeFile = join(outAbs, 'recipe.json');
+  const from = existsSync(recipeFile) ? undefined : srcs.map((s) => join(s, 'recipe.json')).find((p) => existsSync(p));
+  if (from) await writeFileAtomic(recipeFile, await readFile(from));
   // the recipe's QC policy decides what the data-set judgement does (recipe.json as the run wrote it)
-  const used = await readFile(join(outAbs, 'recipe.json'), 'utf8')
+  const used = await readFile(recipeFile, 'utf8')
     .then((t) => JSON.parse(t) as { stages?: { qc?: { policy?: TableOptions['policy']; keep?: Record<string, string> } } })
     .catch(() => undefined);
   const qcStage = used?.stages?.qc;

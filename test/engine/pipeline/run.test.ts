@@ -174,6 +174,8 @@ describe('runRecipe', () => {
     const m = await mergeOutputs(merged, shardDirs, { duckdb: false });
     expect(m.complete).toBe(true);
     expect(await tables(merged)).toEqual(await tables(clean));
+    // with the shards' recipe (the QC policy of the tables and the methods record read it)
+    expect(await readFile(join(merged, 'recipe.json'), 'utf8')).toBe(await readFile(join(shardDirs[0]!, 'recipe.json'), 'utf8'));
     // a missing shard is reported, not hidden
     const partial = await tmp();
     const p = await mergeOutputs(partial, shardDirs.slice(0, 2), { duckdb: false, parquet: false });
