@@ -119,7 +119,7 @@ const fmt = (v: number, d = 2): string => (Number.isFinite(v) ? Number(v.toPreci
  * @returns id -> verdicts, in input order of ids
  */
 export function judgeQuality(rows: QcRow[], thresholds: Partial<QcThresholds> = {}): Map<string, QcVerdict[]> {
-  const t: QcThresholds = { ...DEFAULT_QC_THRESHOLDS, ...thresholds };
+  const t: QcThresholds = Object.assign({}, DEFAULT_QC_THRESHOLDS, thresholds);
   const groups = new Map<string, QcRow[]>();
   for (const r of rows) {
     const key = `${r.group ?? ''}\u0000${r.channel}`;

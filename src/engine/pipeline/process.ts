@@ -153,7 +153,7 @@ export async function processImageSet(
   let stage: NonNullable<ImageSetResult['stage']> = 'read';
   try {
     const loaded = o.deps?.segmentNuclei && o.deps.readPlane ? { deps: {} as PipelineDeps, notes: [] } : await loadPipelineDeps();
-    const deps: PipelineDeps = { ...loaded.deps, ...o.deps } as PipelineDeps;
+    const deps: PipelineDeps = o.deps ? (Object.assign({}, loaded.deps, o.deps) as PipelineDeps) : loaded.deps;
     // read
     const { dna } = recipe.input.channels;
     if (imageSet.channels[dna] === undefined)
@@ -236,10 +236,9 @@ export async function processImageSet(
       if (deps.secondaryObjects) {
         const cellName = recipe.input.channels.cell ?? recipe.input.channels.marker;
         const cellPlane = cellsWanted === 'propagate' && cellName && cellName !== 'none' ? res.planes[cellName] : undefined;
-        res.cells = deps.secondaryObjects(seg.labels, cellPlane, {
-          method: cellPlane ? 'propagate' : 'expand',
-          ...(recipe.stages.objects.expandPx ? { distance: recipe.stages.objects.expandPx } : {}),
-        });
+        const copts: { method: 'propagate' | 'expand'; distance?: number } = { method: cellPlane ? 'propagate' : 'expand' };
+        if (recipe.stages.objects.expandPx) copts.distance = recipe.stages.objects.expandPx;
+        res.cells = deps.secondaryObjects(seg.labels, cellPlane, copts);
       } else notes.push('cell outlines were asked for, but secondaryObjects is not in this build');
     }
     res.timingsMs.objects = ms(ts);
@@ -249,16 +248,13 @@ export async function processImageSet(
     const tm = performance.now();
     // intensity statistics only when they are kept: for a shape-only recipe they were about 3 ms
     // of an image set's 60-75 (200 BBBC039 sets), all dropped by keepModules afterwards
-    const mopts = {
-      pixelSizeUm,
-      intensity: recipe.stages.measure.intensity || recipe.stages.measure.coloc,
-      texture: recipe.stages.measure.texture,
-    };
+    const intensity = recipe.stages.measure.intensity || recipe.stages.measure.coloc;
+    const { texture } = recipe.stages.measure;
     const measure = (labels: Labels, objectName: string): ObjectTable =>
       keepModules(
         withObjectNumber(
           deps.measureObjects
-            ? toRows(deps.measureObjects(labels, res.planes, { ...mopts, objectName }))
+            ? toRows(deps.measureObjects(labels, res.planes, { pixelSizeUm, intensity, texture, objectName }))
             : basicMeasure(labels, res.planes),
         ),
         recipe.stages.measure,
