@@ -33,6 +33,25 @@ function radices(n: number): number[] | null {
   return n === 1 ? out : null;
 }
 
+const plans = new Map<number, Fft>();
+const MAX_PLANS = 16;
+
+/**
+ * The plan of length n, made once per thread and reused (its tables and scratch are the same for
+ * every call; `transform` does not call itself on one plan). Kept, too, so that V8 keeps the
+ * hidden classes of Fft: with a plan per call none was alive at a full collection, and the
+ * optimised code that used them (fftCols, Fft) was thrown away at each one.
+ */
+export function fftPlan(n: number): Fft {
+  let p = plans.get(n);
+  if (!p) {
+    if (plans.size >= MAX_PLANS) plans.clear();
+    p = new Fft(n);
+    plans.set(n, p);
+  }
+  return p;
+}
+
 /**
  * A planned forward DFT of length n: `transform(re, im)` replaces the first n entries of re and im
  * by X[k] = Σ_j x[j] exp(-2πi jk / n), unscaled. Plan once per length, reuse for every row.
@@ -91,7 +110,7 @@ export class Fft {
     // w[k] = exp(-πi k² / n): a convolution with conj(w), done cyclically with length m >= 2n - 1.
     let m = 1;
     while (m < 2 * n - 1) m *= 2;
-    const inner = new Fft(m);
+    const inner = fftPlan(m);
     this.inner = inner;
     this.bufRe = new Float64Array(m);
     this.bufIm = new Float64Array(m);

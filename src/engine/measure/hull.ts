@@ -102,6 +102,15 @@ export class RowHullPoints {
     this.right = right;
   }
 
+  /** Empty, for the next object (the arrays keep their room). */
+  reset(): void {
+    this.centres.length = 0;
+    this.edges.length = 0;
+    this.y = -2;
+    this.left = 0;
+    this.right = 0;
+  }
+
   /** Add the line below the last row; call once, after the last `addRow`. */
   finish(): void {
     if (this.y >= 0) this.edges.push(this.left, this.y + 0.5, this.right, this.y + 0.5);

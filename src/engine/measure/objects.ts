@@ -51,6 +51,15 @@ const PERIMETER_WEIGHTS = (() => {
 
 const BORDER4 = 1; // pixel has a 4-neighbour outside its object (or is on the image edge)
 
+/**
+ * The hull points of the object being measured, one instance for every object of every call
+ * (reset per object; measureObjects does not call itself). Also keeps its hidden class alive: V8
+ * drops the hidden classes of a class whose instances are all gone at a full collection, and the
+ * optimised measureObjects that was made for them with it (deoptimised at every full collection
+ * of a worker, when each object had an instance of its own).
+ */
+const HULL_POINTS = new RowHullPoints();
+
 /** Is pixel j a 4-border pixel of object l? */
 function isB(lab: Int32Array, flags: Uint8Array, l: number, j: number): boolean {
   return lab[j] === l && (flags[j]! & BORDER4) !== 0;
@@ -276,7 +285,8 @@ export function measureObjects(labels: Labels, channelsIn: Record<string, Plane>
 
     // Perimeter (skimage weights) and the hull points, row by row (see RowHullPoints).
     let perim = 0;
-    const pts = new RowHullPoints();
+    const pts = HULL_POINTS;
+    pts.reset();
     let rowY = -1;
     let rowL = 0;
     let rowR = 0;

@@ -13,7 +13,7 @@
  *   4.6-4.9 s that way.
  */
 import { doneWithScratch, withScratch } from '../wasm/kernels.js';
-import { Fft, fftCost } from './fft.js';
+import { fftCost, fftPlan } from './fft.js';
 
 /**
  * Whether transforms of length n beat `steps` Goertzel steps per transform: `fftCost` counts in
@@ -60,7 +60,7 @@ export function lowFrequencies(
 
 /** G[y][j] = Σ_x f[y][x] e^{-2πi j x / w}, j < nj, at [y * nj + j]: two real rows per complex FFT. */
 function fftRows(values: ArrayLike<number>, w: number, h: number, mean: number, inv: number, nj: number): LowFrequencies {
-  const fft = new Fft(w);
+  const fft = fftPlan(w);
   const re = new Float64Array(w);
   const im = new Float64Array(w);
   const gRe = new Float64Array(h * nj);
@@ -93,7 +93,7 @@ function fftRows(values: ArrayLike<number>, w: number, h: number, mean: number, 
 
 /** F[r][j] = Σ_y G[y][j] e^{-2πi u_r y / h}: one complex FFT of length h per column frequency j. */
 function fftCols(g: LowFrequencies, h: number, nj: number, rows: readonly number[]): LowFrequencies {
-  const fft = new Fft(h);
+  const fft = fftPlan(h);
   const re = new Float64Array(h);
   const im = new Float64Array(h);
   const nr = rows.length;

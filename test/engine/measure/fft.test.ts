@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Fft, fftCost } from '../../../src/engine/measure/fft.js';
+import { Fft, fftCost, fftPlan } from '../../../src/engine/measure/fft.js';
 
 /** Deterministic pseudo-random numbers in [-1, 1). */
 function rng(seed: number): () => number {
@@ -146,5 +146,21 @@ describe('Fft', () => {
     expect(fftCost(1021)).toBeGreaterThan(2 * fftCost(1020));
     // a 2048-wide row: the FFT beats a direct DFT of 64 frequencies
     expect(fftCost(2048)).toBeLessThan(2048 * 64);
+  });
+});
+
+describe('fftPlan', () => {
+  it('gives one plan per length, reused, with the bytes of a fresh plan (also Bluestein lengths, and past its cache size)', () => {
+    expect(fftPlan(520)).toBe(fftPlan(520));
+    expect(fftPlan(521)).not.toBe(fftPlan(520));
+    const lengths = [520, 521, 696, 7, 64, 97, 360, 1000, 2, 3, 5, 11, 13, 17, 19, 23, 29, 31, 37, 520, 521];
+    for (const n of lengths) {
+      const a = signal(n, n);
+      const b = { re: a.re.slice(), im: a.im.slice() };
+      fftPlan(n).transform(a.re, a.im);
+      new Fft(n).transform(b.re, b.im);
+      expect(a.re).toEqual(b.re);
+      expect(a.im).toEqual(b.im);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convexHull, feretDiameters } from '../../../src/engine/measure/hull.js';
+import { convexHull, feretDiameters, RowHullPoints } from '../../../src/engine/measure/hull.js';
 
 /** Andrew's monotone chain with a comparator sort on [x, y] pairs, written apart from convexHull. */
 function hullByComparator(pts: number[]): number[] {
@@ -50,5 +50,28 @@ describe('convexHull', () => {
     const f = feretDiameters(hull);
     expect(f.max).toBeCloseTo(Math.SQRT2 * 4, 12);
     expect(f.min).toBe(4);
+  });
+});
+
+describe('RowHullPoints.reset', () => {
+  it('leaves nothing of the last object: the same rows give the points of a fresh instance', () => {
+    const rows: [number, number, number][] = [
+      [3, 4, 9],
+      [4, 2, 10],
+      [5, 3, 8],
+      [7, 5, 5],
+    ];
+    const fresh = new RowHullPoints();
+    for (const [y, l, r] of rows) fresh.addRow(y, l, r);
+    fresh.finish();
+    const reused = new RowHullPoints();
+    reused.addRow(0, 0, 30);
+    reused.addRow(1, 2, 28);
+    reused.finish();
+    reused.reset();
+    for (const [y, l, r] of rows) reused.addRow(y, l, r);
+    reused.finish();
+    expect(reused.centres).toEqual(fresh.centres);
+    expect(reused.edges).toEqual(fresh.edges);
   });
 });
