@@ -1,10 +1,3 @@
-/**
- * runRecipe: apply a recipe to every image set of the data set (or one shard of it) on worker
- * threads, with a checkpoint per finished image set, then merge the checkpoints into the result
- * tables. Killed and rerun into the same folder, it continues where it stopped and the final
- * outputs are identical to an uninterrupted run; they do not depend on the worker count either.
- */
-import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,16 +7,12 @@ import { workerLane } from '../batch/worker-lane.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { collectGarbage, collectOldGarbage } from '../jit.js';
-import { CHECKPOINT_DIR, checkpointObjectCount, readCheckpoint, recipeHash, safeNames } from './checkpoint.js';
-import { loadPipelineDeps, missingNotes } from './deps.js';
 import { type JobComputed, type JobDone, type JobSpec, type RunContext, runJob, storeJob } from './job.js';
 import { mergeInWorker, startMergeWorker } from './merge.js';
-import { recipeModel } from './model.js';
 import { asRecipe, RECIPE_VERSION } from './recipe.js';
-import { scanInput } from './run-input.js';
 import { planWorkers } from './run-memory.js';
 import type { RunOptions, RunSummary } from './run-options.js';
-import { shardRange } from './shard.js';
+import { prepareRun, WRITE_HINTS } from './run-setup.js';
 import { runWorkerScript, startRunWorker } from './worker-start.js';
 
 export type { RunOptions, RunSummary } from './run-options.js';
@@ -33,14 +22,6 @@ function inside(child: string, parent: string): boolean {
   const r = relative(parent, child);
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
-
-const FATAL_HINTS: Record<string, string> = {
-  ENOSPC: 'the disk is full: free space (or choose another --out), then rerun the same command to resume',
-  EDQUOT: 'the disk quota is exceeded: free space, then rerun the same command to resume',
-  EACCES: 'no permission to write there: choose another --out, or fix the folder permissions',
-  EPERM: 'no permission to write there: choose another --out, or fix the folder permissions',
-  EROFS: 'the output folder is on a read-only file system: choose another --out',
-};
 
 /**
  * Run `recipe` on every image set (or shard). Never throws for bad images (they are recorded in
@@ -59,69 +40,7 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
       `--out ${out} is inside the input folder ${root}; ScopePilot never writes into input folders`,
       'choose an output folder outside it',
     );
-  await recipeModel(recipe); // a model recipe with an unusable model stops here, before any image
-  const { sets, notes } = o.imageSets ? { sets: o.imageSets, notes: [] } : await scanInput(recipe, root, base, o.signal);
-  const total = sets.length;
-  const names = safeNames(sets.map((s) => s.id));
-  const hash = recipeHash(recipe);
-  const [from, to] = o.shard ? shardRange(total, o.shard) : [0, total];
-  const subset = new Set(recipe.subset);
-  // a recipe made without the wizard has no subset: preview the first image set of every well
-  if (subset.size === 0) {
-    const seen = new Set<string>();
-    for (const s of sets) {
-      const key = `${s.meta.plate ?? ''}/${s.meta.well ?? s.id}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        subset.add(s.id);
-      }
-    }
-  }
-  const previews = recipe.outputs.previews;
-
-  try {
-    // the recipe as used (defaults filled in, absolute input); never over the user's own recipe file
-    if (!o.recipePath || resolve(o.recipePath) !== join(out, 'recipe.json'))
-      await writeFileAtomic(join(out, 'recipe.json'), `${JSON.stringify({ ...recipe, input: { ...recipe.input, root } }, null, 2)}\n`);
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    throw new UserError(
-      `cannot write to ${out}: ${(err as Error).message}`,
-      FATAL_HINTS[code] ?? 'choose another --out (a folder you can write to)',
-    );
-  }
-  if (!o.deps) {
-    const loaded = await loadPipelineDeps();
-    notes.push(...loaded.notes, ...missingNotes(loaded.missing, recipe));
-  }
-
-  // what is already done
-  const todo: JobSpec[] = [];
-  let skipped = 0;
-  const counts = { ok: 0, excluded: 0, failed: 0, objects: 0 };
-  // one listing instead of a failed read per image set in a fresh folder
-  const stored = new Set(o.resume === false ? [] : await readdir(join(out, CHECKPOINT_DIR)).catch(() => []));
-  let stale = 0;
-  for (let i = from; i < to; i++) {
-    let cp = stored.has(`${names[i]!}.json`) ? await readCheckpoint(out, names[i]!) : undefined;
-    if (cp && cp.recipeHash !== hash) {
-      stale++;
-      cp = undefined;
-    }
-    if (cp && cp.status !== 'failed' && cp.imageNumber === i + 1) {
-      skipped++;
-      counts[cp.status]++;
-      counts.objects += checkpointObjectCount(cp);
-    } else
-      todo.push({
-        index: i,
-        imageSet: sets[i]!,
-        name: names[i]!,
-        preview: previews === 'all' || (previews === 'subset' && subset.has(sets[i]!.id)),
-      });
-  }
-  if (skipped) notes.push(`resumed: ${skipped} image sets were already finished in ${out}`);
-  if (stale) notes.push(`${stale} image sets in ${out} were made with another recipe or ScopePilot version: they are analysed again`);
+  const { total, names, hash, from, to, todo, skipped, counts, notes } = await prepareRun(recipe, o, { root, base, out });
   // until the tables are merged, run.json says the folder is being written (older tables in it are stale)
   if (!o.shard)
     await writeFileAtomic(
@@ -238,13 +157,14 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
   } finally {
     await Promise.all([...pool, ...started].map((w) => w.terminate()));
   }
+  todo.length = 0; // the jobs' image sets go before the tables, exports and report (see run-setup.ts)
   const stopped = done < selected;
   if (mergeWorker && (fatal || stopped)) {
     await mergeWorker.terminate();
     mergeWorker = undefined;
   }
   if (fatal) {
-    const hint = FATAL_HINTS[fatal.fatalCode ?? ''] ?? 'check the output folder, then rerun the same command to resume';
+    const hint = WRITE_HINTS[fatal.fatalCode ?? ''] ?? 'check the output folder, then rerun the same command to resume';
     throw new UserError(`cannot write the results of ${fatal.id} to ${out}: ${fatal.fatal}`, hint);
   }
 
