@@ -15,7 +15,7 @@ async function action(dirs: string[], o: { out: string; json?: boolean; report?:
   else {
     for (const n of m.notes) process.stderr.write(`note: ${n}\n`);
     process.stdout.write(
-      `merged ${m.index.entries.length} of ${m.index.total} image sets: ${m.counts.ok} analysed, ${m.counts.excluded} excluded, ` +
+      `merged ${m.index.merged} of ${m.index.total} image sets: ${m.counts.ok} analysed, ${m.counts.excluded} excluded, ` +
         `${m.counts.failed} failed, ${m.counts.objects} objects -> ${out}\n`,
     );
   }
@@ -23,7 +23,7 @@ async function action(dirs: string[], o: { out: string; json?: boolean; report?:
   const { VERSION } = await import('../version.js');
   await writeFileAtomic(
     `${out}/merge.json`,
-    `${JSON.stringify({ scopepilot: VERSION, sources: dirs.length ? dirs.map((d) => resolve(d)) : [out], complete: m.complete, total: m.index.total, merged: m.index.entries.length, ...m.counts, notes: m.notes, finishedAt: new Date().toISOString() }, null, 2)}\n`,
+    `${JSON.stringify({ scopepilot: VERSION, sources: dirs.length ? dirs.map((d) => resolve(d)) : [out], complete: m.complete, total: m.index.total, merged: m.index.merged, ...m.counts, notes: m.notes, finishedAt: new Date().toISOString() }, null, 2)}\n`,
   );
   if (!m.complete || m.counts.failed > 0 || m.exportError) process.exitCode = 1;
   if (m.complete && o.report !== false) {

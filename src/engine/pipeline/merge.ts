@@ -11,7 +11,6 @@ import { BugError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { compileInBackground, SMALL_YOUNG_GENERATION_MB } from '../jit.js';
 import {
-  type CheckpointIndex,
   type IndexOptions,
   indexCheckpoints,
   type JudgeFn,
@@ -32,7 +31,12 @@ export interface MergeOptions {
 }
 
 export interface MergeResult {
-  index: CheckpointIndex;
+  /**
+   * The checkpoints merged: how many, of the data set's total, and the ImageNumbers without one.
+   * Counts, not the index's entries (a path and name per image set), which the caller of a run
+   * would otherwise hold through the exports and the report.
+   */
+  index: { merged: number; total: number; recipeHash: string | undefined; missing: number[] };
   counts: TableCounts;
   outputs: string[];
   /** True when every image set of the data set has a checkpoint. */
@@ -115,8 +119,8 @@ export async function mergeTables(out: string, sources: string[] = [out], o: Mer
     keep: new Set(Object.keys(qcStage?.keep ?? {})),
   });
   const outputs = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv'].map((n) => join(outAbs, n));
-  const { columns: _used, ...plain } = index; // the columns stay here (the result goes to another thread)
-  return { index: plain, counts, outputs, complete: index.missing.length === 0, notes };
+  const merged = { merged: index.entries.length, total: index.total, recipeHash: index.recipeHash, missing: index.missing };
+  return { index: merged, counts, outputs, complete: index.missing.length === 0, notes };
 }
 
 /**
