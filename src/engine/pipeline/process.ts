@@ -248,6 +248,8 @@ export async function processImageSet(
     const tm = performance.now();
     // intensity statistics only when they are kept: for a shape-only recipe they were about 3 ms
     // of an image set's 60-75 (200 BBBC039 sets), all dropped by keepModules afterwards
+    // options as plain literals, not `{ ...shared, objectName }`: a literal that spreads and then
+    // adds gets a hidden class of its own per image set in Node 20's V8 (test/engine/hidden-classes.test.ts)
     const intensity = recipe.stages.measure.intensity || recipe.stages.measure.coloc;
     const { texture } = recipe.stages.measure;
     const measure = (labels: Labels, objectName: string): ObjectTable =>

@@ -3,8 +3,9 @@
  * recipe as used into the output folder, load the pipeline's code, and list the image sets still
  * to do (those without a finished checkpoint of this recipe). In a function of its own so that the
  * scan's image sets are dropped when it returns: the run keeps only the jobs, until the image sets
- * are done, and the names (the merge's selection). A 20,000-set run had held about 24 MB of them
- * (1.2 KB per set) through its tables, exports and report.
+ * are done, and the names (the merge's selection). A 20,000-set run had held them through its
+ * tables, exports and report: its main thread's heap at the start of the exports went from 29.1 to
+ * 19.0 MB (heap snapshots).
  */
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -45,6 +46,7 @@ export interface RunSetup {
   notes: string[];
 }
 
+/** Scan, write recipe.json, load the pipeline, and list what is still to do (see the file comment). */
 export async function prepareRun(recipe: Recipe, o: RunOptions, paths: { root: string; base: string; out: string }): Promise<RunSetup> {
   const { root, base, out } = paths;
   await recipeModel(recipe); // a model recipe with an unusable model stops here, before any image
