@@ -32,11 +32,10 @@ export interface MergeOptions {
 
 export interface MergeResult {
   /**
-   * The checkpoints merged: how many, of the data set's total, and the ImageNumbers without one.
-   * Counts, not the index's entries (a path and name per image set), which the caller of a run
-   * would otherwise hold through the exports and the report.
+   * How many checkpoints were merged, of the data set's total. Counts, not the index's entries (a
+   * path and name per image set), which a run would otherwise hold through its exports and report.
    */
-  index: { merged: number; total: number; recipeHash: string | undefined; missing: number[] };
+  index: { merged: number; total: number };
   counts: TableCounts;
   outputs: string[];
   /** True when every image set of the data set has a checkpoint. */
@@ -119,8 +118,7 @@ export async function mergeTables(out: string, sources: string[] = [out], o: Mer
     keep: new Set(Object.keys(qcStage?.keep ?? {})),
   });
   const outputs = ['images.csv', 'objects.csv', 'qc.csv', 'failures.csv'].map((n) => join(outAbs, n));
-  const merged = { merged: index.entries.length, total: index.total, recipeHash: index.recipeHash, missing: index.missing };
-  return { index: merged, counts, outputs, complete: index.missing.length === 0, notes };
+  return { index: { merged: index.entries.length, total: index.total }, counts, outputs, complete: index.missing.length === 0, notes };
 }
 
 /**

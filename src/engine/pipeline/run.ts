@@ -1,3 +1,10 @@
+/**
+ * runRecipe: apply a recipe to every image set of the data set (or one shard of it) on worker
+ * threads, with a checkpoint per finished image set, then merge the checkpoints into the result
+ * tables. Killed and rerun into the same folder, it continues where it stopped and the final
+ * outputs are identical to an uninterrupted run; they do not depend on the worker count either.
+ * The set-up (scan, what is still to do) is prepareRun in run-setup.ts.
+ */
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
