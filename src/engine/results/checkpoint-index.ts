@@ -74,8 +74,8 @@ export async function indexCheckpoints(dirs: string[], o: IndexOptions = {}): Pr
       if (hash === undefined) hash = c.recipeHash;
       else if (c.recipeHash !== hash)
         throw new UserError(
-          `${path} was made with a different recipe or ScopePilot version (${c.recipeHash}, others ${hash})`,
-          'merge only outputs of the same recipe; rerun that shard with the recipe the others used',
+          `${path} was made with a different recipe or ScopePilot version (its recipe hash ${c.recipeHash}, the others' ${hash})`,
+          'merge only outputs of one recipe run by one ScopePilot version (see `scopepilot --version`); rerun that shard with the recipe and version the others used',
         );
       total = o.names ? o.names.length : Math.max(total, c.total ?? 0);
       if (!byNumber.has(c.imageNumber)) {
