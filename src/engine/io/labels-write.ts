@@ -1,6 +1,13 @@
 /**
  * Writing instance label images as TIFF: 0 = background, objects 1..n. uint16 when the largest
  * id fits (<= 65,535 objects), else uint32. ImageJ/Fiji and scikit-image open them as they are.
+ *
+ * Deflate-compressed (zlib level 1, in strips, tiff-write.ts): a label image is mostly long runs of
+ * one value. A run keeps one per image set, and uncompressed they took as much disk as the input
+ * images themselves: 200 BBBC039 sets (696 x 520) 136 MB of label images, now 4.6 MB (22 KB each
+ * on average, at most 33 KB, against 707 KB). The price is about 1.5 ms of CPU per image set: the
+ * run's writing (run.json stageMs.store) 1.13-1.39 s -> 1.50-1.70 s for 200 sets (3 interleaved
+ * 2-worker runs). On a cluster's network file system, writing 30 times fewer bytes saves more.
  */
 import type { Labels } from '../types.js';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
@@ -28,6 +35,7 @@ function labelTiffParts(labels: Labels, opts: { pixelSizeUm?: number }): Buffer[
     description: `${desc.join('\n')}\n`,
     ...(opts.pixelSizeUm ? { pixelSizeUm: opts.pixelSizeUm } : {}),
     software: 'ScopePilot',
+    compression: 'deflate',
   });
 }
 

@@ -10,7 +10,8 @@ import type { Plane } from '../types.js';
 import { type ImageJInfo, parseImageJ, parseOme, pixelSizeFromTags } from './metadata.js';
 import { decodeImage, notAnImage, readBytes, sniffFormat } from './read.js';
 import { loadSharp } from './sharp-load.js';
-import { COMPRESSION_NAMES, canDecodeRaw, decodeRawPage, fileSource, parseTiff } from './tiff-parse.js';
+import { canDecodeRaw, decodeRawPage } from './tiff-decode.js';
+import { COMPRESSION_NAMES, fileSource, parseTiff } from './tiff-parse.js';
 
 export type ProbeProblemCode = 'lossy' | '8bit-export' | 'rgb-export' | 'clipped' | 'no-pixel-size' | 'unreadable' | 'empty';
 

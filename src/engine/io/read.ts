@@ -3,8 +3,9 @@
  * strips and tiles, uncompressed or any compression geotiff decodes: LZW, Deflate, PackBits, JPEG),
  * ImageJ hyperstacks and OME-TIFF metadata, PNG and JPEG through sharp.
  *
- * Uncompressed single-sample TIFF (what microscopes write) is decoded here without geotiff;
- * geotiff and sharp are imported only when a file needs them, so reading stays fast to start.
+ * Single-sample TIFF, uncompressed or Deflate (what microscopes write), is decoded without geotiff
+ * (tiff-decode.ts); geotiff and sharp are imported only when a file needs them, so reading stays
+ * fast to start.
  * Assumes a little-endian host (x86, ARM).
  */
 import { readFileSync } from 'node:fs';
@@ -14,16 +15,8 @@ import { UserError } from '../errors.js';
 import type { DecodedImage, Plane, PlaneData } from '../types.js';
 import { canonicalIndex, parseImageJ, parseOme, pixelSizeFromTags, unitToUm } from './metadata.js';
 import { loadSharp } from './sharp-load.js';
-import {
-  type ByteSource,
-  bufferSource,
-  COMPRESSION_NAMES,
-  canDecodeRaw,
-  decodeRawPage,
-  isTiff,
-  parseTiff,
-  type TiffPageInfo,
-} from './tiff-parse.js';
+import { canDecodeRaw, decodeRawPage } from './tiff-decode.js';
+import { type ByteSource, bufferSource, COMPRESSION_NAMES, isTiff, parseTiff, type TiffPageInfo } from './tiff-parse.js';
 
 const CONVERT_HINT = 'export it as a 16-bit grayscale TIFF (Fiji: File > Save As > Tiff), or as OME-TIFF with Bio-Formats';
 

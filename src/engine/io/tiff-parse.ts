@@ -1,8 +1,7 @@
 /**
  * A small TIFF structure reader: header, the chain of IFDs and the tags ScopePilot needs, from a
- * buffer or from an open file (so `probe` reads a few hundred bytes, not the pixels). Also the fast
- * decoder for the common case (uncompressed, one sample per pixel, 8/16/32 bits, strips or tiles);
- * everything else goes through geotiff (see read.ts).
+ * buffer or from an open file (so `probe` reads a few hundred bytes, not the pixels). The fast
+ * decoder for the common pages is tiff-decode.ts; everything else goes through geotiff (see read.ts).
  *
  * @see TIFF 6.0 specification (Adobe, 1992); BigTIFF (Aware Systems, 2008).
  */
@@ -117,7 +116,7 @@ export function isTiff(head: Uint8Array): boolean {
   return ii || mm;
 }
 
-function truncated(path: string, what: string): UserError {
+export function truncated(path: string, what: string): UserError {
   return new UserError(
     `${path}: the TIFF file is truncated or damaged (${what})`,
     'copy the file again from the microscope or export it again',
@@ -282,73 +281,5 @@ function readValue(dv: DataView, type: number, p: number, le: boolean): number {
       return dv.getFloat64(p, le);
     default:
       return Number(type === 17 ? dv.getBigInt64(p, le) : dv.getBigUint64(p, le));
-  }
-}
-
-/** True when `decodeRawPage` can decode the page (no compression, one sample, 8/16/32 bits). */
-export function canDecodeRaw(p: TiffPageInfo): boolean {
-  return (
-    p.compression === 1 &&
-    p.samplesPerPixel === 1 &&
-    (p.bitsPerSample === 8 || p.bitsPerSample === 16 || p.bitsPerSample === 32) &&
-    p.offsets.length > 0 &&
-    p.offsets.length === p.byteCounts.length
-  );
-}
-
-/**
- * Decode an uncompressed single-sample page into little-endian native bytes (an ArrayBuffer of
- * width*height*bytes). Throws UserError when the data runs past the end of the file.
- */
-export function decodeRawPage(src: ByteSource, p: TiffPageInfo, littleEndian: boolean, path: string): ArrayBuffer {
-  const bpp = p.bitsPerSample / 8;
-  const rowBytes = p.width * bpp;
-  const out = new Uint8Array(p.width * p.height * bpp);
-  const need = (off: number, len: number) => {
-    if (off + len > src.size) throw truncated(path, `image data ends at byte ${off + len} but the file has ${src.size} bytes`);
-  };
-  if (p.tileWidth && p.tileLength) {
-    const tw = p.tileWidth;
-    const tl = p.tileLength;
-    const across = Math.ceil(p.width / tw);
-    const down = Math.ceil(p.height / tl);
-    const tileRow = tw * bpp;
-    for (let ty = 0; ty < down; ty++) {
-      for (let tx = 0; tx < across; tx++) {
-        const k = ty * across + tx;
-        const off = p.offsets[k] ?? 0;
-        need(off, tileRow * tl);
-        const tile = src.read(off, tileRow * tl);
-        const cols = Math.min(tw, p.width - tx * tw) * bpp;
-        const rows = Math.min(tl, p.height - ty * tl);
-        for (let r = 0; r < rows; r++) {
-          out.set(tile.subarray(r * tileRow, r * tileRow + cols), (ty * tl + r) * rowBytes + tx * tileRow);
-        }
-      }
-    }
-  } else {
-    const rps = p.rowsPerStrip;
-    let row = 0;
-    for (let k = 0; k < p.offsets.length && row < p.height; k++) {
-      const rows = Math.min(rps, p.height - row);
-      const len = rows * rowBytes;
-      const off = p.offsets[k]!;
-      need(off, len);
-      out.set(src.read(off, len), row * rowBytes);
-      row += rows;
-    }
-    if (row < p.height) throw truncated(path, `strips cover ${row} of ${p.height} rows`);
-  }
-  if (!littleEndian && bpp > 1) swapBytes(out, bpp);
-  return out.buffer;
-}
-
-function swapBytes(b: Uint8Array, size: number): void {
-  for (let i = 0; i + size <= b.length; i += size) {
-    for (let a = i, z = i + size - 1; a < z; a++, z--) {
-      const t = b[a]!;
-      b[a] = b[z]!;
-      b[z] = t;
-    }
   }
 }
