@@ -51,7 +51,8 @@ const PIXEL_READ_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Probe an image file: headers, plus the first plane's value statistics when the file is small
- * enough (<= 64 MB) or uncompressed TIFF (only page 1's bytes are read).
+ * enough (<= 64 MB) or a TIFF page tiff-decode.ts reads (uncompressed or Deflate: only page 1's
+ * bytes are read).
  */
 export async function probe(path: string): Promise<ProbeResult> {
   const res: ProbeResult = {
