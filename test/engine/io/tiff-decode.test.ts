@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -9,6 +9,7 @@ import { UserError } from '../../../src/engine/errors.js';
 import { readPlane } from '../../../src/engine/io/read.js';
 import { canDecodeRaw, decodeRawPage } from '../../../src/engine/io/tiff-decode.js';
 import { bufferSource, parseTiff } from '../../../src/engine/io/tiff-parse.js';
+import { python3Tifffile } from '../../helpers/reference-tools.js';
 
 interface Spec {
   le: boolean;
@@ -170,19 +171,8 @@ describe('decodeRawPage: Deflate pages', () => {
   });
 
   it('reads what tifffile writes with zlib and the predictor, in both byte orders, strips and tiles (skipped without python3-tifffile)', async () => {
-    const py = '/usr/bin/python3';
-    let ok = existsSync(py);
-    if (ok) {
-      try {
-        execFileSync(py, ['-c', 'import tifffile']);
-      } catch {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      console.warn('python3-tifffile not installed: cross-check with tifffile skipped');
-      return;
-    }
+    const py = python3Tifffile('cross-check with tifffile');
+    if (!py) return;
     const dir = mkdtempSync(join(tmpdir(), 'sp-deflate-'));
     const script = [
       'import sys, numpy as np, tifffile',

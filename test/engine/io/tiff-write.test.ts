@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
@@ -8,6 +8,7 @@ import { encodeLabelTiff, writeLabelTiffSync } from '../../../src/engine/io/labe
 import { readPlane } from '../../../src/engine/io/read.js';
 import { bufferSource, parseTiff } from '../../../src/engine/io/tiff-parse.js';
 import { encodeTiff, encodeTiffParts } from '../../../src/engine/io/tiff-write.js';
+import { imagej, python3Tifffile } from '../../helpers/reference-tools.js';
 
 async function decode(buf: Buffer) {
   const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
@@ -52,19 +53,8 @@ describe('encodeTiff', () => {
   });
 
   it('is read by tifffile with pixel size and description (skipped without python3-tifffile)', () => {
-    const py = '/usr/bin/python3';
-    let ok = existsSync(py);
-    if (ok) {
-      try {
-        execFileSync(py, ['-c', 'import tifffile']);
-      } catch {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      console.warn('python3-tifffile not installed: cross-check with tifffile skipped');
-      return;
-    }
+    const py = python3Tifffile('cross-check with tifffile');
+    if (!py) return;
     const dir = mkdtempSync(join(tmpdir(), 'sp-tiff-'));
     const file = join(dir, 'x.tif');
     writeFileSync(
@@ -154,12 +144,8 @@ describe('label TIFFs are Deflate-compressed', () => {
   });
 
   it('opens in ImageJ with its values and pixel size (skipped without ImageJ, xvfb-run and java)', () => {
-    const jar = '/usr/share/java/ij.jar';
-    const have = existsSync(jar) && spawnSync('sh', ['-c', 'command -v xvfb-run && command -v java']).status === 0;
-    if (!have) {
-      console.warn(`ImageJ not available (${jar}, xvfb-run, java): label TIFF cross-check with ImageJ skipped`);
-      return;
-    }
+    const jar = imagej('label TIFF cross-check with ImageJ');
+    if (!jar) return;
     const dir = mkdtempSync(join(tmpdir(), 'sp-labels-ij-'));
     writeLabelTiffSync(join(dir, 'l16.tif'), { width, height, data: data16, count: 0 }, { pixelSizeUm: 0.5 });
     writeLabelTiffSync(join(dir, 'l32.tif'), { width, height, data: data32, count: 0 });
