@@ -2,7 +2,7 @@
  * A baseline TIFF encoder: little-endian, grayscale; uncompressed in one strip per page, or
  * Deflate-compressed (TIFF compression 8, node:zlib) in strips of about 256 KB.
  * Written by hand because geotiff's writer targets GeoTIFF tags and does not write multi-page
- * uint16/uint32/float32 files with an ImageJ description, nor compresses; this is ~150 lines and exact.
+ * uint16/uint32/float32 files with an ImageJ description, nor compresses; this is ~200 lines and exact.
  */
 import { deflateSync } from 'node:zlib';
 
@@ -42,8 +42,8 @@ function strips(pix: Buffer, rowBytes: number, height: number, deflate: boolean)
   const parts: Buffer[] = [];
   for (let row = 0; row < height; row += rowsPerStrip) {
     const end = Math.min(height, row + rowsPerStrip);
-    // level 1: a label image's long runs compress nearly as well as at the default level 6, in
-    // a fraction of the time (measured in labels-write.ts)
+    // level 1: a BBBC039 label image (707 KB raw) took 1.3 ms to 23 KB, zlib's default level 6
+    // 3.4-3.6 ms to 10 KB (40 images): a third of the time for a few % of the raw size either way
     parts.push(deflateSync(pix.subarray(row * rowBytes, end * rowBytes), { level: 1 }));
   }
   return { parts, rowsPerStrip };
