@@ -170,6 +170,23 @@ export default async function runBench(ctx) {
     `the machine's ceiling: two independent 1-worker runs at once finish 400 image sets at ${fmt(ceilingMed)}x the rate of one run alone (median; rounds: ${ceiling.map((c) => fmt(c)).join(', ')}), so 2 workers reach ${fmt((100 * speedup) / ceilingMed, 0)}% of what this machine gives two lanes`,
   );
   report.throughput = { w1: w1.wallS, w2: w2.wallS, speedup, phaseSpeedup, identical: same12, rss200: w2.rssMB, ceiling: ceilingMed };
+  // the label images on disk (Deflate-compressed TIFFs) against their pixels' raw size
+  const { bufferSource, parseTiff } = await import(join(dist, 'engine/io/tiff-parse.js'));
+  const labelDir = join(base, 'out-w2', 'labels');
+  const labelFiles = existsSync(labelDir) ? readdirSync(labelDir).filter((f) => f.endsWith('.tif')) : [];
+  let onDisk = 0;
+  let raw = 0;
+  for (const f of labelFiles) {
+    const bytes = readFileSync(join(labelDir, f));
+    const page = parseTiff(bufferSource(bytes), f).pages[0];
+    onDisk += bytes.length;
+    raw += (page.width * page.height * page.bitsPerSample) / 8;
+  }
+  if (labelFiles.length)
+    console.log(
+      `label images of the 2-worker run: ${labelFiles.length} files, ${fmt(onDisk / 1e6, 1)} MB on disk (${fmt(onDisk / labelFiles.length / 1024, 1)} KB each) against ${fmt(raw / 1e6, 1)} MB of pixels uncompressed (${fmt((100 * onDisk) / raw, 1)}%)`,
+    );
+  report.throughput.labels = { files: labelFiles.length, bytes: onDisk, rawBytes: raw };
 
   // 2. peak memory, 200 vs 2,000 image sets: 160x160 tiles cut from BBBC039 (so 2,000 sets run
   // in a minute); default recipe, 2 workers
