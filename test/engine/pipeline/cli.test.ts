@@ -6,12 +6,12 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BBBC039, hasSharedData } from '../../helpers/shared-data.js';
+import { copyBbbc039Images, hasSharedData } from '../../helpers/shared-data.js';
 
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -34,13 +34,7 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
   let recipe = '';
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'sp-cli-'));
-    const input = join(work, 'images');
-    await mkdir(input);
-    const names = (await readdir(join(BBBC039, 'images')))
-      .filter((n) => n.endsWith('.tif'))
-      .sort()
-      .slice(0, 8);
-    for (const n of names) await copyFile(join(BBBC039, 'images', n), join(input, n));
+    const { input, names } = await copyBbbc039Images(work, 8);
     // a damaged image: the first 1000 bytes of a real one
     await writeFile(join(input, names[0]!.replace('_A', '_H')), (await readFile(join(input, names[0]!))).subarray(0, 1000));
     recipe = join(work, 'recipe.json');

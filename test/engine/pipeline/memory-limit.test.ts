@@ -7,11 +7,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BBBC039, hasSharedData } from '../../helpers/shared-data.js';
+import { copyBbbc039Images, hasSharedData } from '../../helpers/shared-data.js';
 
 const CLI = resolve(import.meta.dirname, '../../../dist/cli.js');
 /** 280 MB: room for one worker on BBBC039 images beside the rest of the run, not for two (run-memory.ts). */
@@ -67,13 +67,7 @@ describe.skipIf(missing !== '')('scopepilot run under a memory limit (cgroup)', 
     }
     group = made;
     work = await mkdtemp(join(tmpdir(), 'sp-memlimit-'));
-    const input = join(work, 'images');
-    await mkdir(input);
-    const names = (await readdir(join(BBBC039, 'images')))
-      .filter((n) => n.endsWith('.tif'))
-      .sort()
-      .slice(0, 6);
-    for (const n of names) await copyFile(join(BBBC039, 'images', n), join(input, n));
+    const { input } = await copyBbbc039Images(work, 6);
     const recipe = join(work, 'recipe.json');
     expect(spawnSync(process.execPath, [CLI, 'recipe', input, '--out', recipe]).status).toBe(0);
     const out = join(work, 'out');

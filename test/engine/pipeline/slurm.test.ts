@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { writeSlurmScript } from '../../../src/engine/pipeline/slurm.js';
-import { BBBC039, hasSharedData } from '../../helpers/shared-data.js';
+import { BBBC039, copyBbbc039Images, hasSharedData } from '../../helpers/shared-data.js';
 import { tempFolders } from '../../helpers/tmp.js';
 
 const run = promisify(execFile);
@@ -59,13 +59,7 @@ describe.skipIf(!existsSync(CLI))('scopepilot slurm and the memory of its tasks 
 describe.skipIf(!hasSharedData || !existsSync(CLI))('SLURM scripts on real images (built CLI)', () => {
   it('array tasks + merge give the same tables as one run', { timeout: 120_000 }, async () => {
     const work = await tmp();
-    const input = join(work, 'images');
-    await mkdir(input);
-    const names = (await readdir(join(BBBC039, 'images')))
-      .filter((n) => n.endsWith('.tif'))
-      .sort()
-      .slice(0, 5);
-    for (const n of names) await copyFile(join(BBBC039, 'images', n), join(input, n));
+    const { input } = await copyBbbc039Images(work, 5);
     const recipe = join(work, 'recipe.json');
     await run(process.execPath, [CLI, 'recipe', input, '--out', recipe]);
     const single = join(work, 'single');
