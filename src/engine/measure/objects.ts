@@ -6,9 +6,9 @@
  */
 import { UserError } from '../errors.js';
 import type { Labels, Plane } from '../types.js';
-import { convexHullOfSorted, feretDiameters, gridPointsInConvex, RowHullPoints } from './hull.js';
-import { EDGE8, measureIntensities } from './intensity.js';
+import { measureIntensities } from './intensity.js';
 import { overlapParents } from './relations.js';
+import { groupByLabel, labelPass, maxLabelOf, measureShape, type ShapeColumns } from './shape.js';
 import { channelLabel, type ObjectTable } from './table.js';
 import { quantize, textureInto } from './texture.js';
 
@@ -38,31 +38,6 @@ export interface MeasureObjectsOptions {
    * Default false (raw pixel values). Texture is computed on the raw values either way.
    */
   rescaleIntensity?: boolean;
-}
-
-// skimage.measure.perimeter (4-neighbourhood) weights, indexed by the 3x3 code of border pixels.
-const PERIMETER_WEIGHTS = (() => {
-  const w = new Float64Array(50);
-  for (const i of [5, 7, 15, 17, 25, 27]) w[i] = 1;
-  for (const i of [21, 33]) w[i] = Math.SQRT2;
-  for (const i of [13, 23]) w[i] = (1 + Math.SQRT2) / 2;
-  return w;
-})();
-
-const BORDER4 = 1; // pixel has a 4-neighbour outside its object (or is on the image edge)
-
-/**
- * The hull points of the object being measured, one instance for every object of every call
- * (reset per object; measureObjects does not call itself). Also keeps its hidden class alive: V8
- * drops the hidden classes of a class whose instances are all gone at a full collection, and the
- * optimised measureObjects that was made for them with it (deoptimised at every full collection
- * of a worker, when each object had an instance of its own).
- */
-const HULL_POINTS = new RowHullPoints();
-
-/** Is pixel j a 4-border pixel of object l? */
-function isB(lab: Int32Array, flags: Uint8Array, l: number, j: number): boolean {
-  return lab[j] === l && (flags[j]! & BORDER4) !== 0;
 }
 
 /** Channels divided by their container maximum (CellProfiler's 0..1 intensities). */
@@ -140,64 +115,11 @@ export function measureObjects(labels: Labels, channelsIn: Record<string, Plane>
     }
   }
   const n = w * h;
-  let maxL = 0;
-  for (let i = 0; i < n; i++) if (lab[i]! > maxL) maxL = lab[i]!;
+  const maxL = maxLabelOf(lab);
   const L = maxL + 1;
-
-  // Pass 1: areas, first pixel, bounding boxes, moments (about the first pixel), border flags.
-  const area = new Float64Array(L);
-  const fx = new Int32Array(L);
-  const fy = new Int32Array(L);
-  const minX = new Int32Array(L).fill(w);
-  const minY = new Int32Array(L).fill(h);
-  const maxX = new Int32Array(L).fill(-1);
-  const maxY = new Int32Array(L).fill(-1);
-  const sx = new Float64Array(L);
-  const sy = new Float64Array(L);
-  const sxx = new Float64Array(L);
-  const syy = new Float64Array(L);
-  const sxy = new Float64Array(L);
-  const flags = new Uint8Array(n);
-  for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) {
-      const l = lab[i]!;
-      if (l <= 0) continue;
-      if (area[l] === 0) {
-        fx[l] = x;
-        fy[l] = y;
-        minY[l] = y;
-      }
-      area[l]!++;
-      if (x < minX[l]!) minX[l] = x;
-      if (x > maxX[l]!) maxX[l] = x;
-      maxY[l] = y;
-      const dx = x - fx[l]!;
-      const dy = y - fy[l]!;
-      sx[l]! += dx;
-      sy[l]! += dy;
-      sxx[l]! += dx * dx;
-      syy[l]! += dy * dy;
-      sxy[l]! += dx * dy;
-      const left = x > 0 && lab[i - 1] === l;
-      const right = x < w - 1 && lab[i + 1] === l;
-      const up = y > 0 && lab[i - w] === l;
-      const down = y < h - 1 && lab[i + w] === l;
-      let f = 0;
-      if (!(left && right && up && down)) f = BORDER4 | EDGE8;
-      else if (lab[i - w - 1] !== l || lab[i - w + 1] !== l || lab[i + w - 1] !== l || lab[i + w + 1] !== l) f = EDGE8;
-      flags[i] = f;
-    }
-  }
-
-  // Group pixel indices by label (raster order within each object).
-  const start = new Int32Array(L + 1);
-  for (let l = 1; l < L; l++) start[l + 1] = start[l]! + area[l]!;
-  const fill = start.slice(0, L);
-  const order = new Int32Array(start[L]!);
-  for (let i = 0; i < n; i++) {
-    const l = lab[i]!;
-    if (l > 0) order[fill[l]!++] = i;
-  }
+  const pass = labelPass(lab, w, h, L);
+  const { area, flags } = pass;
+  const { start, order } = groupByLabel(lab, area, L);
 
   const present: number[] = [];
   let maxArea = 0;
@@ -216,116 +138,39 @@ export function measureObjects(labels: Labels, channelsIn: Record<string, Plane>
   };
   const ObjectNumber = col('ObjectNumber');
   const NumberObject = col('Number_Object_Number');
-  const cArea = col('AreaShape_Area');
-  const cPerim = col('AreaShape_Perimeter');
-  const cForm = col('AreaShape_FormFactor');
-  const cCompact = col('AreaShape_Compactness');
-  const cEcc = col('AreaShape_Eccentricity');
-  const cSolid = col('AreaShape_Solidity');
-  const cExtent = col('AreaShape_Extent');
-  const cMajor = col('AreaShape_MajorAxisLength');
-  const cMinor = col('AreaShape_MinorAxisLength');
-  const cOrient = col('AreaShape_Orientation');
-  const cEqd = col('AreaShape_EquivalentDiameter');
-  const cFmax = col('AreaShape_MaxFeretDiameter');
-  const cFmin = col('AreaShape_MinFeretDiameter');
-  const cCx = col('AreaShape_Center_X');
-  const cCy = col('AreaShape_Center_Y');
-  const cBx0 = col('AreaShape_BoundingBoxMinimum_X');
-  const cBy0 = col('AreaShape_BoundingBoxMinimum_Y');
-  const cBx1 = col('AreaShape_BoundingBoxMaximum_X');
-  const cBy1 = col('AreaShape_BoundingBoxMaximum_Y');
-  const cBa = col('AreaShape_BoundingBoxArea');
+  // the columns in their CSV order (the Map's insertion order)
+  const shape: ShapeColumns = {
+    area: col('AreaShape_Area'),
+    perimeter: col('AreaShape_Perimeter'),
+    formFactor: col('AreaShape_FormFactor'),
+    compactness: col('AreaShape_Compactness'),
+    eccentricity: col('AreaShape_Eccentricity'),
+    solidity: col('AreaShape_Solidity'),
+    extent: col('AreaShape_Extent'),
+    major: col('AreaShape_MajorAxisLength'),
+    minor: col('AreaShape_MinorAxisLength'),
+    orientation: col('AreaShape_Orientation'),
+    equivalentDiameter: col('AreaShape_EquivalentDiameter'),
+    maxFeret: col('AreaShape_MaxFeretDiameter'),
+    minFeret: col('AreaShape_MinFeretDiameter'),
+    centerX: col('AreaShape_Center_X'),
+    centerY: col('AreaShape_Center_Y'),
+    bboxMinX: col('AreaShape_BoundingBoxMinimum_X'),
+    bboxMinY: col('AreaShape_BoundingBoxMinimum_Y'),
+    bboxMaxX: col('AreaShape_BoundingBoxMaximum_X'),
+    bboxMaxY: col('AreaShape_BoundingBoxMaximum_Y'),
+    bboxArea: col('AreaShape_BoundingBoxArea'),
+  };
   const cLx = col('Location_Center_X');
   const cLy = col('Location_Center_Y');
-
   for (let k = 0; k < N; k++) {
     const l = present[k]!;
-    const a = area[l]!;
     ObjectNumber[k] = l;
     NumberObject[k] = l;
-    const mx = sx[l]! / a;
-    const my = sy[l]! / a;
-    const cx = fx[l]! + mx;
-    const cy = fy[l]! + my;
-    // a² x central moments / area, as exact integers while below 2^53 (so symmetric shapes give
-    // exactly equal terms, as in skimage, and the orientation of a disc is its documented 45°).
-    const A2 = a * a;
-    const mxx = a * sxx[l]! - sx[l]! * sx[l]!;
-    const myy = a * syy[l]! - sy[l]! * sy[l]!;
-    const mxy = a * sxy[l]! - sx[l]! * sy[l]!;
-    const vxx = mxx / A2;
-    const vyy = myy / A2;
-    // skimage inertia tensor [[a, b], [b, c]] in (row, col): a = var(col), b = -cov, c = var(row).
-    const ta = vxx;
-    const tb = -mxy / A2;
-    const tc = vyy;
-    const half = (ta + tc) / 2;
-    const disc = Math.sqrt(((ta - tc) / 2) ** 2 + tb * tb);
-    const l1 = Math.max(half + disc, 0);
-    const l2 = Math.max(half - disc, 0);
-    cArea[k] = a;
-    cMajor[k] = 4 * Math.sqrt(l1);
-    cMinor[k] = 4 * Math.sqrt(l2);
-    cEcc[k] = l1 === 0 ? 0 : Math.sqrt(1 - l2 / l1);
-    const orient = mxx === myy ? (tb < 0 ? -Math.PI / 4 : Math.PI / 4) : 0.5 * Math.atan2(-2 * tb, tc - ta);
-    cOrient[k] = (orient * 180) / Math.PI;
-    cCompact[k] = (2 * Math.PI * (vxx + vyy)) / a;
-    cEqd[k] = Math.sqrt((4 * a) / Math.PI);
-    cCx[k] = cLx[k] = cx;
-    cCy[k] = cLy[k] = cy;
-    const bw = maxX[l]! - minX[l]! + 1;
-    const bh = maxY[l]! - minY[l]! + 1;
-    cBx0[k] = minX[l]!;
-    cBy0[k] = minY[l]!;
-    cBx1[k] = maxX[l]! + 1;
-    cBy1[k] = maxY[l]! + 1;
-    cBa[k] = bw * bh;
-    cExtent[k] = a / (bw * bh);
-
-    // Perimeter (skimage weights) and the hull points, row by row (see RowHullPoints).
-    let perim = 0;
-    const pts = HULL_POINTS;
-    pts.reset();
-    let rowY = -1;
-    let rowL = 0;
-    let rowR = 0;
-    for (let p = start[l]!; p < start[l + 1]!; p++) {
-      const i = order[p]!;
-      const y = (i / w) | 0;
-      const x = i - y * w;
-      if (y !== rowY) {
-        if (rowY >= 0) pts.addRow(rowY, rowL, rowR);
-        rowY = y;
-        rowL = x;
-      }
-      rowR = x;
-      if ((flags[i]! & BORDER4) === 0) continue;
-      let code = 1;
-      const xl = x > 0;
-      const xr = x < w - 1;
-      const yu = y > 0;
-      const yd = y < h - 1;
-      if (xl && isB(lab, flags, l, i - 1)) code += 2;
-      if (xr && isB(lab, flags, l, i + 1)) code += 2;
-      if (yu && isB(lab, flags, l, i - w)) code += 2;
-      if (yd && isB(lab, flags, l, i + w)) code += 2;
-      if (xl && yu && isB(lab, flags, l, i - w - 1)) code += 10;
-      if (xr && yu && isB(lab, flags, l, i - w + 1)) code += 10;
-      if (xl && yd && isB(lab, flags, l, i + w - 1)) code += 10;
-      if (xr && yd && isB(lab, flags, l, i + w + 1)) code += 10;
-      perim += PERIMETER_WEIGHTS[code]!;
-    }
-    pts.addRow(rowY, rowL, rowR);
-    pts.finish();
-    cPerim[k] = perim;
-    cForm[k] = perim > 0 ? (4 * Math.PI * a) / (perim * perim) : Number.NaN;
-    const hullD = convexHullOfSorted(pts.edges);
-    cSolid[k] = a / gridPointsInConvex(hullD, minY[l]!, maxY[l]!);
-    const fer = feretDiameters(convexHullOfSorted(pts.centres));
-    cFmax[k] = fer.max;
-    cFmin[k] = fer.min;
+    measureShape(k, l, pass, start, order, lab, w, h, shape);
   }
+  cLx.set(shape.centerX);
+  cLy.set(shape.centerY);
 
   if (opts.intensity !== false) {
     measureIntensities(labels, channels, names, present, start, order, flags, cols, col, opts.mandersThreshold ?? 0.15, maxArea);
