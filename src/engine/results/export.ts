@@ -30,8 +30,10 @@ function readCsvSql(path: string, columns: readonly string[], text: readonly str
   const types = Object.entries(columnTypes(columns, text))
     .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
     .join(', ');
-  // a 4 MB read buffer (default 32 MB) keeps the export's memory small
-  return `read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', buffer_size = 4194304, columns = {${types}})`;
+  // a 4 MB read buffer (default 32 MB) keeps the export's memory small. The dialect and the
+  // columns are all given, so DuckDB's sniffer has nothing to find out: without auto_detect =
+  // false it still read the file ahead to check them (20,000 object rows: 54 ms against 17 ms)
+  return `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '', buffer_size = 4194304, columns = {${types}})`;
 }
 
 let duckdb: Promise<typeof import('@duckdb/node-api')> | undefined;

@@ -109,6 +109,35 @@ describe('exportTables', () => {
     db.closeSync();
   });
 
+  it('exports quoted text (commas, quotes, line breaks) and CRLF files cell for cell (the dialect is given, not sniffed)', async () => {
+    const dir = await tmp();
+    const reason = 'cannot read "A01.tif", it is truncated\nrewrite it';
+    await writeFile(join(dir, 'failures.csv'), `ImageNumber,Stage,Reason\n1,read,"${reason.replace(/"/g, '""')}"\n2,qc,"a, b"\n`);
+    await writeFile(join(dir, 'images.csv'), 'ImageNumber,Metadata_Well,Image_Status,Count_Nuclei\r\n1,A01,ok,3\r\n2,"A,02",failed,\r\n');
+    await exportTables(dir, {
+      parquet: false,
+      duckdb: true,
+      columns: { failures: ['ImageNumber', 'Stage', 'Reason'], images: ['ImageNumber', 'Metadata_Well', 'Image_Status', 'Count_Nuclei'] },
+    });
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(join(dir, 'results.duckdb'));
+    const con = await db.connect();
+    const failures = (await con.runAndReadAll('select ImageNumber::INT n, Stage, Reason from failures order by 1')).getRowObjectsJson();
+    const images = (
+      await con.runAndReadAll('select ImageNumber::INT n, Metadata_Well, Image_Status, Count_Nuclei from images order by 1')
+    ).getRowObjectsJson();
+    con.closeSync();
+    db.closeSync();
+    expect(failures).toEqual([
+      { n: 1, Stage: 'read', Reason: reason },
+      { n: 2, Stage: 'qc', Reason: 'a, b' },
+    ]);
+    expect(images).toEqual([
+      { n: 1, Metadata_Well: 'A01', Image_Status: 'ok', Count_Nuclei: 3 },
+      { n: 2, Metadata_Well: 'A,02', Image_Status: 'failed', Count_Nuclei: null },
+    ]);
+  });
+
   it('starts again with more memory when DuckDB runs out (wide tables), and leaves no temporary files', async () => {
     const dir = await tmp();
     const cols = ['ImageNumber', 'ObjectNumber', ...Array.from({ length: 60 }, (_, i) => `Intensity_${i}`)];
