@@ -200,6 +200,8 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     node: process.version,
     /** Node/V8 start-up flags (the CLI adds --single-threaded-gc, see src/reexec.ts). */
     nodeFlags: process.execArgv,
+    /** glibc's malloc arenas for the process (the CLI sets 2, see src/reexec.ts); null: the C library's default. */
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null,
     recipeVersion: RECIPE_VERSION,
     recipeHash: hash,
     input: root,

@@ -62,6 +62,7 @@ describe.skipIf(!hasSharedData || !existsSync(CLI))('scopepilot run (built CLI, 
     expect(run.nodeFlags).toContain('--max-semi-space-size=2');
     expect(run.nodeFlags).toContain('--no-incremental-marking');
     expect(run.nodeFlags).toContain('--expose-gc'); // the run collects each image set's garbage
+    expect(run.mallocArenaMax).toBe('2'); // and its threads share two malloc arenas
     if (availableParallelism() <= 2) expect(run.resultsWrittenBy).toBe('worker threads');
     // where the wall time went: the phases add up to the run's wall time (within rounding)
     const { setup, imageSets, tables } = run.phaseMs;
