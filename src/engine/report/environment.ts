@@ -14,14 +14,14 @@ import { loadSharp } from '../io/sharp-load.js';
 /** Engine libraries whose versions decide results or outputs. */
 export const ENGINE_LIBRARIES = ['sharp', 'geotiff', 'zod', '@duckdb/node-api', 'vega', 'vega-lite', 'onnxruntime-node'] as const;
 
-/** Version of an installed package, found by walking up to node_modules from this file; undefined if absent. */
-export function packageVersion(name: string): string | undefined {
+/** A JSON file of an installed package, found by walking up to node_modules from this file; undefined if absent or unreadable. */
+function packageJson(name: string, file: string): Record<string, unknown> | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const p = join(dir, 'node_modules', name, 'package.json');
+    const p = join(dir, 'node_modules', name, file);
     if (existsSync(p)) {
       try {
-        return (JSON.parse(readFileSync(p, 'utf8')) as { version?: string }).version;
+        return JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
       } catch {
         return undefined;
       }
@@ -29,6 +29,30 @@ export function packageVersion(name: string): string | undefined {
     const up = dirname(dir);
     if (up === dir) return undefined;
     dir = up;
+  }
+}
+
+/** Version of an installed package, found by walking up to node_modules from this file; undefined if absent. */
+export function packageVersion(name: string): string | undefined {
+  const v = packageJson(name, 'package.json')?.version;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * The version of the libvips that sharp runs on: from the versions.json of sharp's prebuilt
+ * libvips package for this platform (what sharp.versions.vips reports), else from sharp itself.
+ * Read from the file because loading sharp only for this took 40-50 ms and 20 MB at the end of
+ * every run (its report needs sharp no more, see thumbs.ts).
+ */
+async function libvipsVersion(): Promise<string | undefined> {
+  for (const libc of process.platform === 'linux' ? ['', 'musl'] : ['']) {
+    const v = packageJson(`@img/sharp-libvips-${process.platform}${libc}-${process.arch}`, 'versions.json')?.vips;
+    if (typeof v === 'string') return v;
+  }
+  try {
+    return (await loadSharp()).versions?.vips;
+  } catch {
+    return undefined; // sharp not loadable here: libvips version unknown
   }
 }
 
@@ -48,11 +72,7 @@ export async function currentEnvironment(): Promise<Record<string, string>> {
     const v = packageVersion(lib);
     if (v) env[lib] = v;
   }
-  try {
-    const vips = (await loadSharp()).versions?.vips;
-    if (vips) env.libvips = vips;
-  } catch {
-    // sharp not loadable here: libvips version unknown
-  }
+  const vips = await libvipsVersion();
+  if (vips) env.libvips = vips;
   return env;
 }

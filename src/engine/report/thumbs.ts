@@ -1,8 +1,12 @@
 /**
  * Thumbnails for the report's QC section: up to 8 fields flagged (by QC, or as statistical outliers) and 4 that passed,
- * as 240 px wide PNG data URIs. Taken from previews/ when the run wrote one for that image set;
- * otherwise rendered from the source image (images.csv FileName_<channel> under the run's input
- * folder), with the object outlines from labels/ when there are any. Missing sources are skipped.
+ * as 240 px wide PNG data URIs. Rendered from the source image (images.csv FileName_<channel>
+ * under the run's input folder), with the object outlines from labels/ when there are any; when
+ * the source is not there (a results folder copied elsewhere), shrunk from the preview the run
+ * wrote in previews/, if any. Sets with neither are skipped.
+ * The source first, although the previews are smaller to read: shrinking a PNG needs sharp, whose
+ * loading took 40-50 ms and 20 MB at the end of every run, and the sources are where the run
+ * just read every image from.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -48,7 +52,6 @@ export interface ThumbSources {
 /** Pick and render the thumbnails (deterministic order: flagged first, then by image set id). */
 export async function thumbnails(s: ThumbSources): Promise<Thumb[]> {
   const per = s.per ?? 4;
-  const sharp = await loadSharp();
   const previews = new Map<string, string>();
   for (const f of await listPngs(join(s.outDir, 'previews'))) {
     const base = f.slice(f.lastIndexOf('/') + 1, -4);
@@ -80,17 +83,17 @@ export async function thumbnails(s: ThumbSources): Promise<Thumb[]> {
   } else for (const base of previews.keys()) if (![...s.flagged.keys()].some((k) => safe(k) === base)) passing.push(base);
 
   const render = async (id: string): Promise<Buffer | undefined> => {
-    const pre = previews.get(safe(id));
-    if (pre)
-      return sharp(await readFile(pre))
+    const r = rows.get(id);
+    const rel = r ? cellAt(r, fileCol >= 0 ? fileCol : anyFile) : '';
+    const src = !rel ? '' : isAbsolute(rel) ? rel : s.inputRoot ? resolve(s.inputRoot, rel) : '';
+    if (!src || !existsSync(src)) {
+      const pre = previews.get(safe(id));
+      if (!pre) return undefined;
+      return (await loadSharp())(await readFile(pre))
         .resize({ width: 240, withoutEnlargement: true })
         .png()
         .toBuffer();
-    const r = rows.get(id);
-    const rel = r ? cellAt(r, fileCol >= 0 ? fileCol : anyFile) : '';
-    if (!rel) return undefined;
-    const src = isAbsolute(rel) ? rel : s.inputRoot ? resolve(s.inputRoot, rel) : '';
-    if (!src || !existsSync(src)) return undefined;
+    }
     const [{ readPlane }, { renderPreview }] = await Promise.all([import('../io/read.js'), import('../io/preview.js')]);
     const plane = await readPlane(src);
     const labelPath = join(s.outDir, 'labels', `${safe(id)}.tif`);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeTiff } from '../../../src/engine/io/tiff-write.js';
 import { histogram, plateHeatmapSpec } from '../../../src/engine/report/charts.js';
 import { wellCells, writeReport } from '../../../src/engine/report/index.js';
 import { writeMethods } from '../../../src/engine/report/methods.js';
@@ -61,6 +62,25 @@ describe('writeReport', () => {
     await writeReport(dir);
     expect((await readFile(join(dir, 'report.html'))).equals(first)).toBe(true);
     expect((await readFile(join(dir, 'statistics.json'))).equals(stats1)).toBe(true);
+  });
+
+  it('renders a thumbnail from the source image when it is there, and from the preview when it is not', async () => {
+    const dir = await fixtureWithPreviews();
+    // the source of the passing field P1_A01_s1, 100 x 80 (its preview is 64 x 48)
+    const input = join(dir, 'input');
+    await mkdir(input);
+    const data = new Uint16Array(100 * 80).map((_v, i) => 1000 + (i % 100) * 10);
+    await writeFile(join(input, 'P1_A01_s1_w1.tif'), encodeTiff([{ width: 100, height: 80, data }]));
+    const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...run, input }));
+    await writeReport(dir);
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    const width = (alt: string) => {
+      const m = new RegExp(`<img alt="${alt}"[^>]*src="data:image/png;base64,([^"]+)"`).exec(html);
+      return m ? Buffer.from(m[1]!, 'base64').readUInt32BE(16) : undefined; // IHDR width
+    };
+    expect(width('P1_A01_s1')).toBe(100); // from the source
+    expect(width('P1_B04_s3')).toBe(64); // its source is not there: the preview
   });
 
   it('compares the count error of validation.json with the tolerated error', async () => {
