@@ -114,7 +114,6 @@ export function measureObjects(labels: Labels, channelsIn: Record<string, Plane>
       );
     }
   }
-  const n = w * h;
   const maxL = maxLabelOf(lab);
   const L = maxL + 1;
   const pass = labelPass(lab, w, h, L);
@@ -193,8 +192,7 @@ export function measureObjects(labels: Labels, channelsIn: Record<string, Plane>
     for (let k = 0; k < N; k++) c[k] = parents[present[k]!]!;
   }
   for (const child of opts.children ?? []) {
-    let maxC = 0;
-    for (let i = 0; i < n; i++) if (child.labels.data[i]! > maxC) maxC = child.labels.data[i]!;
+    const maxC = maxLabelOf(child.labels.data);
     const parentOf = overlapParents(child.labels, labels, maxC);
     const counts = new Float64Array(L);
     for (let c = 1; c <= maxC; c++) if (parentOf[c]! > 0) counts[parentOf[c]!]!++;
