@@ -168,7 +168,7 @@ async function figures(
         'Mean over the analysed images of each well. ✕ = QC fail or excluded, ? = doubtful, ! = failed to analyse.',
       );
   }
-  const areas = (await readObjectColumn(join(f.dir, 'objects.csv'), 'AreaShape_Area'))?.values;
+  const areas = (await readObjectColumn(join(f.dir, 'objects.csv'), 'AreaShape_Area', { images: false }))?.values;
   if (areas?.length) {
     const cut = sizeCutoffs(recipe, f.images);
     add(

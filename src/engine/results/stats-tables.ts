@@ -221,15 +221,30 @@ function nthCell(line: string, n: number): string {
 /**
  * One measurement column of objects.csv, streamed: the ImageNumber and value of every object
  * that has a finite value (for statistics at the object level). Undefined when the file or the
- * column does not exist.
+ * column does not exist. With `images: false`, `image` stays empty: the report's size histogram
+ * needs the values only, and an ImageNumber string per object was 26 MB of heap for 837,000
+ * objects (`scopepilot report` of 100,000 tile sets: 6.8-7.2 instead of 7.3-8.1 s; its peak
+ * memory, which comes later, the same).
  */
-export async function readObjectColumn(path: string, column: string): Promise<{ image: string[]; values: Float64Array } | undefined> {
+export async function readObjectColumn(
+  path: string,
+  column: string,
+  o: { images?: boolean } = {},
+): Promise<{ image: string[]; values: Float64Array } | undefined> {
   if (!(await exists(path))) return undefined;
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  const ids = o.images !== false;
   let j = -2;
   let im = -1;
   const image: string[] = [];
   let values = new Float64Array(1024);
+  let n = 0;
+  const room = () => {
+    if (n < values.length) return;
+    const grown = new Float64Array(values.length * 2);
+    grown.set(values);
+    values = grown;
+  };
   for await (const raw of lines) {
     if (raw === '') continue;
     if (j !== -2) {
@@ -238,13 +253,9 @@ export async function readObjectColumn(path: string, column: string): Promise<{ 
         const cj = nthCell(raw, j);
         const v = Number(cj);
         if (cj === '' || !Number.isFinite(v)) continue;
-        if (image.length >= values.length) {
-          const grown = new Float64Array(values.length * 2);
-          grown.set(values);
-          values = grown;
-        }
-        values[image.length] = v;
-        image.push(im >= 0 ? nthCell(raw, im) : '1');
+        room();
+        values[n++] = v;
+        if (ids) image.push(im >= 0 ? nthCell(raw, im) : '1');
         continue;
       }
     }
@@ -260,13 +271,9 @@ export async function readObjectColumn(path: string, column: string): Promise<{ 
     }
     const v = Number(cells[j]);
     if (cells[j] === '' || !Number.isFinite(v)) continue;
-    if (image.length >= values.length) {
-      const grown = new Float64Array(values.length * 2);
-      grown.set(values);
-      values = grown;
-    }
-    values[image.length] = v;
-    image.push(im >= 0 ? (cells[im] ?? '') : '1');
+    room();
+    values[n++] = v;
+    if (ids) image.push(im >= 0 ? (cells[im] ?? '') : '1');
   }
-  return { image, values: values.slice(0, image.length) };
+  return { image, values: values.slice(0, n) };
 }

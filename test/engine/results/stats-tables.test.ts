@@ -55,6 +55,10 @@ describe('objects.csv streaming', () => {
     const col = (await readObjectColumn(join(dir, 'objects.csv'), 'Intensity_MeanIntensity_w2'))!;
     expect(col.image).toEqual(['1', '2']);
     expect(Array.from(col.values)).toEqual([100, 300]);
+    // the values only (the report's size histogram): the same values, no ImageNumber per object
+    const areas = (await readObjectColumn(join(dir, 'objects.csv'), 'AreaShape_Area', { images: false }))!;
+    expect(areas.image).toEqual([]);
+    expect(Array.from(areas.values)).toEqual([10, 20, 30]);
     expect(await readObjectColumn(join(dir, 'objects.csv'), 'Nope')).toBeUndefined();
     expect((await readOutputFolder(dir)).objects).toBeUndefined();
     expect((await readOutputFolder(dir, { objects: true })).objects?.total).toBe(3);
