@@ -26,9 +26,9 @@
  * And it gives the child at most two malloc arenas (MALLOC_ARENA_MAX=2, glibc; other C libraries
  * ignore it), unless the environment sets it. glibc gives each thread that finds the arenas busy
  * one of its own, up to 8 per core, and memory freed in one is not reused by another: a run has
- * a dozen threads (workers, the tables' and the figures' workers, libuv's, DuckDB's, libvips'),
- * whose pixel buffers, file reads and exports each left memory in their own arena. Peak memory
- * with 2 workers: 160 x 160 tiles, 200 sets 163-164 -> 155-157 MB, 2,000 sets 180-182 -> 165-168
+ * a dozen threads (workers, the tables' and the figures' workers, libuv's, DuckDB's; libvips' for
+ * PNG or JPEG images), whose pixel buffers, file reads and exports each left memory in their own
+ * arena. Peak memory with 2 workers (measured while the report still loaded sharp): 160 x 160 tiles, 200 sets 163-164 -> 155-157 MB, 2,000 sets 180-182 -> 165-168
  * MB, 20,000 sets 284-295 -> 277 MB; 200 BBBC039 sets in the same time (2 workers 6.30-6.50 s
  * against 6.20-6.41 s, 1 worker 9.58-9.67 against 9.61-9.78 s, interleaved). One arena gave 150
  * and 162-165 MB, with all threads' allocations behind one lock.

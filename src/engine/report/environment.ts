@@ -42,7 +42,7 @@ export function packageVersion(name: string): string | undefined {
  * The version of the libvips that sharp runs on: from the versions.json of sharp's prebuilt
  * libvips package for this platform (what sharp.versions.vips reports), else from sharp itself.
  * Read from the file because loading sharp only for this took 40-50 ms and 20 MB at the end of
- * every run (its report needs sharp no more, see thumbs.ts).
+ * every run (the report needs sharp only for thumbnails whose source images are gone, see thumbs.ts).
  */
 async function libvipsVersion(): Promise<string | undefined> {
   for (const libc of process.platform === 'linux' ? ['', 'musl'] : ['']) {

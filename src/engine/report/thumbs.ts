@@ -85,7 +85,7 @@ export async function thumbnails(s: ThumbSources): Promise<Thumb[]> {
   const render = async (id: string): Promise<Buffer | undefined> => {
     const r = rows.get(id);
     const rel = r ? cellAt(r, fileCol >= 0 ? fileCol : anyFile) : '';
-    const src = !rel ? '' : isAbsolute(rel) ? rel : s.inputRoot ? resolve(s.inputRoot, rel) : '';
+    const src = rel && (isAbsolute(rel) ? rel : s.inputRoot && resolve(s.inputRoot, rel));
     if (!src || !existsSync(src)) {
       const pre = previews.get(safe(id));
       if (!pre) return undefined;
