@@ -18,11 +18,6 @@ export function findColumn(t: CsvTable | undefined, ...names: string[]): number 
   return -1;
 }
 
-/** Cell of row `r` at column `j` ('' when the column is missing). */
-export function cellAt(r: string[], j: number): string {
-  return j >= 0 ? (r[j] ?? '') : '';
-}
-
 export interface RunFacts {
   /** Rows of images.csv with results (Image_Status ok). */
   imagesAnalysed?: number;
@@ -56,8 +51,8 @@ export interface RunFacts {
 
 function sumColumn(t: CsvTable, j: number): number {
   let s = 0;
-  for (const r of t.rows) {
-    const v = Number(r[j]);
+  for (let i = 0; i < t.length; i++) {
+    const v = t.num(i, j);
     if (Number.isFinite(v)) s += v;
   }
   return s;
@@ -66,10 +61,8 @@ function sumColumn(t: CsvTable, j: number): number {
 function rangeOf(t: CsvTable, j: number): { min: number; max: number } | undefined {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const r of t.rows) {
-    const s = r[j];
-    if (s === undefined || s === '') continue;
-    const v = Number(s);
+  for (let i = 0; i < t.length; i++) {
+    const v = t.num(i, j);
     if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
@@ -77,9 +70,16 @@ function rangeOf(t: CsvTable, j: number): { min: number; max: number } | undefin
   return min <= max ? { min, max } : undefined;
 }
 
-function idOf(t: CsvTable, r: string[]): string {
+/** Rows `i` of `t` for which `test(i)` holds. */
+function rowsWhere(t: CsvTable, test: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < t.length; i++) if (test(i)) out.push(i);
+  return out;
+}
+
+function idOf(t: CsvTable, i: number): string {
   const j = findColumn(t, 'Metadata_ImageSet', 'ImageSetId', 'ImageSet', 'id', 'ImageNumber', 'file', 'path');
-  return cellAt(r, j) || '?';
+  return t.text(i, j) || '?';
 }
 
 function stringRecord(v: unknown): Record<string, string> | undefined {
@@ -100,12 +100,20 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
   const img = f.images;
   if (img) {
     const status = findColumn(img, 'Image_Status', 'Status');
-    facts.imageSetsTotal = img.rows.length;
+    facts.imageSetsTotal = img.length;
     const pc = findColumn(img, 'Metadata_Plate');
     const wc = findColumn(img, 'Metadata_Well');
-    if (pc >= 0) facts.plates = [...new Set(img.rows.map((r) => cellAt(r, pc)).filter(Boolean))].sort();
-    if (wc >= 0) facts.wells = new Set(img.rows.map((r) => `${cellAt(r, pc)}/${cellAt(r, wc)}`)).size;
-    facts.imagesAnalysed = status >= 0 ? img.rows.filter((r) => cellAt(r, status) === 'ok').length : img.rows.length;
+    if (pc >= 0 || wc >= 0) {
+      const plates = new Set<string>();
+      const wells = new Set<string>();
+      for (let i = 0; i < img.length; i++) {
+        plates.add(img.text(i, pc));
+        if (wc >= 0) wells.add(`${img.text(i, pc)}/${img.text(i, wc)}`);
+      }
+      if (pc >= 0) facts.plates = [...plates].filter(Boolean).sort();
+      if (wc >= 0) facts.wells = wells.size;
+    }
+    facts.imagesAnalysed = status >= 0 ? rowsWhere(img, (i) => img.text(i, status) === 'ok').length : img.length;
     const cnt = img.columns.findIndex((c) => /^Count_Nuclei$/i.test(c));
     const anyCount = cnt >= 0 ? cnt : img.columns.findIndex((c) => /^Count_/.test(c));
     if (anyCount >= 0) facts.objects = sumColumn(img, anyCount);
@@ -133,14 +141,13 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
     }
     const st = findColumn(img, 'Status', 'QC_Status');
     if (st >= 0)
-      for (const r of img.rows)
-        if (/excluded/i.test(cellAt(r, st)))
-          facts.excluded.push({ id: idOf(img, r), reason: cellAt(r, findColumn(img, 'Reason', 'QC_Reason')) });
+      for (const i of rowsWhere(img, (i) => /excluded/i.test(img.text(i, st))))
+        facts.excluded.push({ id: idOf(img, i), reason: img.text(i, findColumn(img, 'Reason', 'QC_Reason')) });
   }
   if (facts.objects === undefined && f.objects) facts.objects = f.objects.total;
   if (img && !f.qc) {
     const st = findColumn(img, 'Image_Status', 'Status');
-    for (const r of img.rows) if (cellAt(r, st) === 'excluded') facts.excluded.push({ id: idOf(img, r), reason: '' });
+    for (const i of rowsWhere(img, (i) => img.text(i, st) === 'excluded')) facts.excluded.push({ id: idOf(img, i), reason: '' });
   }
   const qc = f.qc;
   if (qc) {
@@ -149,25 +156,25 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
     const why = findColumn(qc, 'QC_Reason', 'Reason', 'QC_Message', 'Message', 'Messages');
     if (lv >= 0) {
       const levels = { ok: 0, warn: 0, fail: 0 };
-      for (const r of qc.rows) {
-        const l = cellAt(r, lv).toLowerCase();
+      for (let i = 0; i < qc.length; i++) {
+        const l = qc.text(i, lv).toLowerCase();
         if (l === 'ok' || l === 'warn' || l === 'fail') levels[l]++;
       }
       facts.qcLevels = levels;
     }
     if (ex >= 0)
-      for (const r of qc.rows) {
-        const v = cellAt(r, ex).toLowerCase();
-        if (v === 'true' || v === '1' || v === 'yes' || v === 'excluded') facts.excluded.push({ id: idOf(qc, r), reason: cellAt(r, why) });
+      for (let i = 0; i < qc.length; i++) {
+        const v = qc.text(i, ex).toLowerCase();
+        if (v === 'true' || v === '1' || v === 'yes' || v === 'excluded') facts.excluded.push({ id: idOf(qc, i), reason: qc.text(i, why) });
       }
   }
   const fl = f.failures;
   if (fl) {
     const why = findColumn(fl, 'Reason', 'Error', 'Message');
     const stage = findColumn(fl, 'Stage');
-    for (const r of fl.rows) {
-      const item: RunFacts['failures'][number] = { id: idOf(fl, r), reason: cellAt(r, why) };
-      if (stage >= 0) item.stage = cellAt(r, stage);
+    for (let i = 0; i < fl.length; i++) {
+      const item: RunFacts['failures'][number] = { id: idOf(fl, i), reason: fl.text(i, why) };
+      if (stage >= 0) item.stage = fl.text(i, stage);
       facts.failures.push(item);
     }
   }

@@ -14,7 +14,7 @@ import { type StatsResult, summarise } from '../results/stats.js';
 import { median } from '../results/stats-math.js';
 import { type CsvTable, formatCsv, type OutputFolder, readJsonFile, readObjectColumn, readOutputFolder } from '../results/stats-tables.js';
 import { dotPlotSpec, effectSpec, histogram, plateHeatmapSpec, scopeSvgIds, sizeHistogramSpec, type WellCell } from './charts.js';
-import { cellAt, findColumn } from './facts.js';
+import { findColumn } from './facts.js';
 import { type ReportPage, renderReportHtml, type Thumb } from './html.js';
 import type { MethodsRecord } from './methods-record.js';
 import { statsOptionsFromRecipe } from './stats-options.js';
@@ -58,25 +58,25 @@ export function wellCells(images: CsvTable, qc: CsvTable | undefined, measure: s
   if (qc) {
     const n = findColumn(qc, 'ImageNumber');
     const w = findColumn(qc, 'QC_Worst');
-    for (const r of qc.rows) worst.set(cellAt(r, n), cellAt(r, w).toLowerCase());
+    for (let i = 0; i < qc.length; i++) worst.set(qc.text(i, n), qc.text(i, w).toLowerCase());
   }
   const wells = new Map<string, { cell: WellCell; sum: number; k: number }>();
-  for (const r of images.rows) {
-    const rc = rowCol(cellAt(r, c.well), cellAt(r, c.row), cellAt(r, c.col));
+  for (let i = 0; i < images.length; i++) {
+    const rc = rowCol(images.text(i, c.well), images.text(i, c.row), images.text(i, c.col));
     if (!rc) continue;
-    const plate = cellAt(r, c.plate) || 'plate';
+    const plate = images.text(i, c.plate) || 'plate';
     const key = `${plate}\u0000${rc.row}\u0000${rc.column}`;
     let w = wells.get(key);
     if (!w) {
-      w = { cell: { plate, ...rc, value: null, condition: cellAt(r, c.cond), flag: 'ok', images: 0 }, sum: 0, k: 0 };
+      w = { cell: { plate, ...rc, value: null, condition: images.text(i, c.cond), flag: 'ok', images: 0 }, sum: 0, k: 0 };
       wells.set(key, w);
     }
     w.cell.images++;
-    const status = cellAt(r, c.status) || 'ok';
-    const flag = status !== 'ok' ? status : worst.get(cellAt(r, c.n)) || 'ok';
+    const status = images.text(i, c.status) || 'ok';
+    const flag = status !== 'ok' ? status : worst.get(images.text(i, c.n)) || 'ok';
     if ((FLAG_RANK[flag] ?? 0) > (FLAG_RANK[w.cell.flag] ?? 0)) w.cell.flag = flag;
-    const v = Number(cellAt(r, c.v));
-    if (status === 'ok' && cellAt(r, c.v) !== '' && Number.isFinite(v)) {
+    const v = images.num(i, c.v);
+    if (status === 'ok' && Number.isFinite(v)) {
       w.sum += v;
       w.k++;
     }
@@ -94,7 +94,11 @@ function sizeCutoffs(recipe: Recipe | undefined, images: CsvTable | undefined): 
   if (n?.minDiameter !== undefined) out.push({ area: area(n.minDiameter), label: `min (${n.minDiameter} px across)` });
   else if (images) {
     const j = images.columns.findIndex((c) => /^Nuclei_Diameter$/i.test(c));
-    const ds = j >= 0 ? images.rows.map((r) => Number(r[j])).filter((x) => Number.isFinite(x) && x > 0) : [];
+    const ds: number[] = [];
+    for (let i = 0; j >= 0 && i < images.length; i++) {
+      const x = images.num(i, j);
+      if (Number.isFinite(x) && x > 0) ds.push(x);
+    }
     if (ds.length) {
       const d = median(ds);
       out.push({ area: area(0.4 * d), label: `min ≈ ${(area(0.4 * d)).toFixed(0)} px² (0.4 × median diameter ${d.toFixed(1)} px)` });
@@ -195,10 +199,11 @@ function outlierImages(images: CsvTable, stats: StatsResult): Map<string, string
   const status = findColumn(images, 'Image_Status');
   for (const o of stats.outliers) {
     const why = `outlier among the ${stats.unit}s of ${o.condition} (robust z ${o.z.toFixed(1)})`;
-    for (const r of images.rows) {
-      if (status >= 0 && cellAt(r, status) !== 'ok') continue;
-      const wellId = cellAt(r, plate) ? `${cellAt(r, plate)}/${cellAt(r, well)}` : cellAt(r, well);
-      if ((stats.unit === 'image' && cellAt(r, id) === o.id) || (stats.unit !== 'image' && wellId === o.id)) out.set(cellAt(r, id), why);
+    for (let i = 0; i < images.length; i++) {
+      if (status >= 0 && images.text(i, status) !== 'ok') continue;
+      const wellId = images.text(i, plate) ? `${images.text(i, plate)}/${images.text(i, well)}` : images.text(i, well);
+      if ((stats.unit === 'image' && images.text(i, id) === o.id) || (stats.unit !== 'image' && wellId === o.id))
+        out.set(images.text(i, id), why);
     }
   }
   return out;
@@ -218,20 +223,20 @@ function qcRows(f: OutputFolder): { rows: ReportPage['qc']['rows']; flagged: Map
     ex: findColumn(qc, 'QC_Excluded'),
     reason: findColumn(qc, 'QC_Reason'),
   };
-  for (const r of qc.rows) {
-    const worst = cellAt(r, c.worst).toLowerCase();
-    const excluded = /^(true|1|yes)$/i.test(cellAt(r, c.ex));
+  for (let i = 0; i < qc.length; i++) {
+    const worst = qc.text(i, c.worst).toLowerCase();
+    const excluded = /^(true|1|yes)$/i.test(qc.text(i, c.ex));
     if (worst === 'ok' && !excluded) continue;
-    const id = cellAt(r, c.id);
+    const id = qc.text(i, c.id);
     rows.push({
       id,
-      well: cellAt(r, c.well),
-      condition: cellAt(r, c.cond),
+      well: qc.text(i, c.well),
+      condition: qc.text(i, c.cond),
       worst,
-      checks: cellAt(r, c.checks),
-      reason: cellAt(r, c.reason),
+      checks: qc.text(i, c.checks),
+      reason: qc.text(i, c.reason),
     });
-    flagged.set(id, cellAt(r, c.reason) || cellAt(r, c.checks) || worst);
+    flagged.set(id, qc.text(i, c.reason) || qc.text(i, c.checks) || worst);
   }
   return { rows, flagged };
 }
@@ -259,7 +264,7 @@ export async function writeReport(
     }
   }
   let stats: StatsResult | undefined;
-  if (f.images?.rows.length) {
+  if (f.images?.length) {
     try {
       const opts = { ...statsOptionsFromRecipe(recipe), ...(o.seed !== undefined ? { seed: o.seed } : {}) };
       // a ground-truth check written by `scopepilot validate --out OUT/validation.json`
@@ -312,24 +317,28 @@ export async function writeReport(
   }).catch(() => [] as Thumb[]);
   collectOldGarbage(); // the thumbnails' decoded images (jit.ts)
   const figs = await drawing;
-  const fails = f.failures
-    ? f.failures.rows.map((r) => ({
-        id: cellAt(r, findColumn(f.failures!, 'Metadata_ImageSet', 'ImageNumber')),
-        stage: cellAt(r, findColumn(f.failures!, 'Stage')),
-        reason: cellAt(r, findColumn(f.failures!, 'Reason')),
-      }))
-    : [];
+  const fails: ReportPage['failures'] = [];
+  if (f.failures) {
+    const t = f.failures;
+    const c = { id: findColumn(t, 'Metadata_ImageSet', 'ImageNumber'), stage: findColumn(t, 'Stage'), reason: findColumn(t, 'Reason') };
+    for (let i = 0; i < t.length; i++) fails.push({ id: t.text(i, c.id), stage: t.text(i, c.stage), reason: t.text(i, c.reason) });
+  }
   const methods = (await readJsonFile(join(outDir, 'methods.json')).catch(() => undefined)) as MethodsRecord | undefined;
   const run = f.run ?? {};
   const status = f.images ? findColumn(f.images, 'Image_Status') : -1;
-  const count = (s: string) => (f.images && status >= 0 ? f.images.rows.filter((r) => cellAt(r, status) === s).length : undefined);
+  const count = (s: string) => {
+    if (!f.images || status < 0) return undefined;
+    let k = 0;
+    for (let i = 0; i < f.images.length; i++) if (f.images.text(i, status) === s) k++;
+    return k;
+  };
   const levels = (() => {
     if (!f.qc) return undefined;
     const w = findColumn(f.qc, 'QC_Worst');
     if (w < 0) return undefined;
     const l = { ok: 0, warn: 0, fail: 0 };
-    for (const r of f.qc.rows) {
-      const v = cellAt(r, w).toLowerCase();
+    for (let i = 0; i < f.qc.length; i++) {
+      const v = f.qc.text(i, w).toLowerCase();
       if (v === 'ok' || v === 'warn' || v === 'fail') l[v]++;
     }
     return l;
@@ -341,7 +350,7 @@ export async function writeReport(
         ? `Question: ${recipe.question.type}${recipe.question.expectedEffectPct !== undefined ? `; expected effect ${recipe.question.expectedEffectPct}%` : ''}${recipe.question.toleratedErrorPct !== undefined ? `, tolerated error ${recipe.question.toleratedErrorPct}%` : ''}`
         : '',
       f.images
-        ? `Image sets: ${count('ok') ?? f.images.rows.length} analysed${count('excluded') !== undefined ? `, ${count('excluded')} excluded at QC` : ''}${count('failed') !== undefined ? `, ${count('failed')} failed` : ''}`
+        ? `Image sets: ${count('ok') ?? f.images.length} analysed${count('excluded') !== undefined ? `, ${count('excluded')} excluded at QC` : ''}${count('failed') !== undefined ? `, ${count('failed')} failed` : ''}`
         : '',
       typeof run.startedAt === 'string' ? `Run: ${run.startedAt}${typeof run.finishedAt === 'string' ? ` to ${run.finishedAt}` : ''}` : '',
     ].filter(Boolean),

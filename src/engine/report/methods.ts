@@ -208,7 +208,7 @@ export async function writeMethods(
       ctx.model = { spec, error: (err as Error).message };
     }
   }
-  if (!ctx.statistics && folder.images && folder.images.rows.length) {
+  if (!ctx.statistics && folder.images?.length) {
     try {
       const opts = statsOptionsFromRecipe(r);
       if (ctx.validation?.countErrorPct !== undefined) opts.analysisErrorPct = ctx.validation.countErrorPct;

@@ -14,7 +14,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { loadSharp } from '../io/sharp-load.js';
 import type { CsvTable } from '../results/stats-tables.js';
 import type { Labels } from '../types.js';
-import { cellAt, findColumn } from './facts.js';
+import { findColumn } from './facts.js';
 import type { Thumb } from './html.js';
 
 /** File-safe name of an image set id, as the runner names its previews and labels. */
@@ -63,28 +63,29 @@ export async function thumbnails(s: ThumbSources): Promise<Thumb[]> {
   const cond = img ? findColumn(img, 'Metadata_Condition') : -1;
   const fileCol = img && s.channel ? findColumn(img, `FileName_${s.channel.replace(/[^A-Za-z0-9_]/g, '_')}`) : -1;
   const anyFile = img ? img.columns.findIndex((c) => c.startsWith('FileName_')) : -1;
-  const rows = new Map<string, string[]>();
-  if (img && idCol >= 0) for (const r of img.rows) rows.set(cellAt(r, idCol), r);
+  const rows = new Map<string, number>();
+  if (img && idCol >= 0) for (let i = 0; i < img.length; i++) rows.set(img.text(i, idCol), i);
 
   // candidates: every flagged id; passing ones spread over conditions (first ok image of each condition, then the rest)
   const flaggedIds = [...s.flagged.keys()].sort();
   const passing: string[] = [];
   if (img && idCol >= 0) {
     const seen = new Set<string>();
-    const ok = img.rows.filter((r) => (status < 0 || cellAt(r, status) === 'ok') && !s.flagged.has(cellAt(r, idCol)));
-    for (const r of ok) {
-      if (seen.has(cellAt(r, cond))) continue;
-      seen.add(cellAt(r, cond));
-      passing.push(cellAt(r, idCol));
+    const ok: number[] = [];
+    for (let i = 0; i < img.length; i++) if ((status < 0 || img.text(i, status) === 'ok') && !s.flagged.has(img.text(i, idCol))) ok.push(i);
+    for (const i of ok) {
+      if (seen.has(img.text(i, cond))) continue;
+      seen.add(img.text(i, cond));
+      passing.push(img.text(i, idCol));
     }
     // a set, not passing.includes: that was quadratic (2,000 image sets: 40 ms)
     const chosen = new Set(passing);
-    for (const r of ok) if (!chosen.has(cellAt(r, idCol))) passing.push(cellAt(r, idCol));
+    for (const i of ok) if (!chosen.has(img.text(i, idCol))) passing.push(img.text(i, idCol));
   } else for (const base of previews.keys()) if (![...s.flagged.keys()].some((k) => safe(k) === base)) passing.push(base);
 
   const render = async (id: string): Promise<Buffer | undefined> => {
     const r = rows.get(id);
-    const rel = r ? cellAt(r, fileCol >= 0 ? fileCol : anyFile) : '';
+    const rel = img && r !== undefined ? img.text(r, fileCol >= 0 ? fileCol : anyFile) : '';
     const src = rel && (isAbsolute(rel) ? rel : s.inputRoot && resolve(s.inputRoot, rel));
     if (!src || !existsSync(src)) {
       const pre = previews.get(safe(id));
@@ -122,7 +123,7 @@ export async function thumbnails(s: ThumbSources): Promise<Thumb[]> {
         const why = s.flagged.get(id);
         out.push({
           id,
-          caption: `${id}${r && cond >= 0 && cellAt(r, cond) ? ` (${cellAt(r, cond)})` : ''}${why ? `: ${why}` : ''}`,
+          caption: `${id}${img && r !== undefined && img.text(r, cond) ? ` (${img.text(r, cond)})` : ''}${why ? `: ${why}` : ''}`,
           src: `data:image/png;base64,${png.toString('base64')}`,
           flagged,
         });

@@ -122,7 +122,7 @@ function col(t: CsvTable, ...names: string[]): number {
 }
 
 /** The image-level column for a question (count, size, intensity), or the first Count_ column. */
-export function defaultMeasure(columns: string[], question?: string, marker?: string): string | undefined {
+export function defaultMeasure(columns: readonly string[], question?: string, marker?: string): string | undefined {
   const has = (c: string) => columns.includes(c);
   if (question === 'size' && has('Mean_Nuclei_AreaShape_Area')) return 'Mean_Nuclei_AreaShape_Area';
   if (question === 'intensity' || question === 'coloc') {
@@ -152,25 +152,25 @@ function imageRows(f: OutputFolder, measure: string): ImageRow[] {
   if (f.qc) {
     const n = col(f.qc, 'ImageNumber');
     const w = col(f.qc, 'QC_Worst');
-    if (n >= 0 && w >= 0) for (const r of f.qc.rows) worst.set(r[n] ?? '', (r[w] ?? '').toLowerCase());
+    if (n >= 0 && w >= 0) for (let i = 0; i < f.qc.length; i++) worst.set(f.qc.text(i, n), f.qc.text(i, w).toLowerCase());
   }
-  const at = (r: string[], k: number) => (k >= 0 ? (r[k] ?? '') : '');
-  return t.rows.map((r, i) => {
-    const number = at(r, c.number) || String(i + 1);
-    const s = j >= 0 ? r[j] : undefined;
-    return {
+  const rows: ImageRow[] = [];
+  for (let i = 0; i < t.length; i++) {
+    const number = t.text(i, c.number) || String(i + 1);
+    rows.push({
       number,
-      id: at(r, c.id) || number,
-      plate: at(r, c.plate),
-      well: at(r, c.well),
-      condition: at(r, c.condition) || 'all',
-      replicate: at(r, c.replicate),
-      control: at(r, c.control).toLowerCase(),
-      status: at(r, c.status) || 'ok',
+      id: t.text(i, c.id) || number,
+      plate: t.text(i, c.plate),
+      well: t.text(i, c.well),
+      condition: t.text(i, c.condition) || 'all',
+      replicate: t.text(i, c.replicate),
+      control: t.text(i, c.control).toLowerCase(),
+      status: t.text(i, c.status) || 'ok',
       worst: worst.get(number) ?? '',
-      value: s === undefined || s === '' ? Number.NaN : Number(s),
-    };
-  });
+      value: t.num(i, j),
+    });
+  }
+  return rows;
 }
 
 const NEG = /^(yes|true|1|y|neg|negative|control|negative control|ctrl)$/;
@@ -197,7 +197,7 @@ export async function summarise(input: string | OutputFolder, o: SummariseOption
   const how: Normalisation = o.normalisation ?? 'none';
   const seed = o.seed ?? 1;
   const reps = o.reps ?? 4000;
-  if (!f.images || f.images.rows.length === 0)
+  if (!f.images || f.images.length === 0)
     throw new Error('images.csv is missing or empty: run the recipe first (scopepilot run recipe.json)');
   const measure = o.measure ?? defaultMeasure(f.images.columns, o.question?.type, o.marker);
   if (!measure || !f.images.columns.includes(measure))

@@ -9,7 +9,7 @@ import { encodeTiff } from '../../../src/engine/io/tiff-write.js';
 import { histogram, plateHeatmapSpec } from '../../../src/engine/report/charts.js';
 import { wellCells, writeReport } from '../../../src/engine/report/index.js';
 import { writeMethods } from '../../../src/engine/report/methods.js';
-import { parseCsv } from '../../../src/engine/results/stats-tables.js';
+import { parseCsv, tableRows } from '../../../src/engine/results/stats-tables.js';
 import { fixtureRecipe, writeFixture } from './fixture.js';
 
 const dirs: string[] = [];
@@ -55,8 +55,8 @@ describe('writeReport', () => {
     await writeReport(dir);
     const summary = parseCsv(await readFile(join(dir, 'summary.csv'), 'utf8'));
     expect(summary.columns).toEqual(['Unit', 'Id', 'Metadata_Plate', 'Metadata_Condition', 'Images', 'Count_Nuclei']);
-    expect(summary.rows).toHaveLength(8);
-    expect(summary.rows.find((r) => r[1] === 'P1/A03')).toEqual(['well', 'P1/A03', 'P1', 'drugA', '2', '132']);
+    expect(summary.length).toBe(8);
+    expect(tableRows(summary).find((r) => r[1] === 'P1/A03')).toEqual(['well', 'P1/A03', 'P1', 'drugA', '2', '132']);
     const first = await readFile(join(dir, 'report.html'));
     const stats1 = await readFile(join(dir, 'statistics.json'));
     await writeReport(dir);
