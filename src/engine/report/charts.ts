@@ -67,6 +67,57 @@ export function plateHeatmapSpec(cells: WellCell[], label: string): VlSpec {
   };
 }
 
+/**
+ * Plates the heat map draws at most. Every well is a rectangle of vega's scene and of the SVG: 64
+ * plates of 384 wells (a 100,000-image screen) drew a 5.7 MB figure, took 90 MB of memory to
+ * draw, and were 30,000 pixels tall, which nobody scrolls through.
+ */
+export const MAX_PLATES_DRAWN = 16;
+
+/**
+ * The wells of the plates the heat map draws: all of them up to `max` plates; else the `max`
+ * plates with the most wells flagged at QC, excluded or failed (ties by name), so that what needs
+ * a look is in the report, in plate order. `left`: the plates not drawn.
+ */
+export function platesToDraw(cells: readonly WellCell[], max = MAX_PLATES_DRAWN): { cells: WellCell[]; plates: number; left: number } {
+  const flagged = new Map<string, number>();
+  for (const c of cells) flagged.set(c.plate, (flagged.get(c.plate) ?? 0) + (c.flag === 'ok' ? 0 : 1));
+  if (flagged.size <= max) return { cells: [...cells], plates: flagged.size, left: 0 };
+  const names = [...flagged.keys()].sort();
+  const chosen = new Set([...names].sort((a, b) => flagged.get(b)! - flagged.get(a)! || (a < b ? -1 : a > b ? 1 : 0)).slice(0, max));
+  return { cells: cells.filter((c) => chosen.has(c.plate)), plates: flagged.size, left: flagged.size - max };
+}
+
+/**
+ * Units above which the per-condition plot draws a box per condition instead of a dot per unit:
+ * thousands of dots in one column are one smear, and each is a mark to draw (24,666 wells: 7.3 MB
+ * of SVG).
+ */
+export const MAX_DOTS = 2000;
+
+/** Box plot of unit values per condition (median, quartiles, whiskers to 1.5 IQR, outliers as points). */
+export function boxPlotSpec(units: { condition: string; value: number; role: string }[], label: string, unit: string): VlSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...CONFIG,
+    title: `${label}: ${units.length} ${unit}s, one box per condition`,
+    data: { values: units },
+    width: { step: 70 },
+    height: 260,
+    mark: { type: 'boxplot', extent: 1.5, size: 40 },
+    encoding: {
+      x: { field: 'condition', type: 'nominal', title: null, axis: { labelAngle: -30 } },
+      y: { field: 'value', type: 'quantitative', title: label, scale: { zero: false } },
+      color: {
+        field: 'role',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['negative control', 'positive control', 'treatment'], range: ['#1f77b4', '#2ca02c', '#ff7f0e'] },
+      },
+    },
+  };
+}
+
 /** Dot plot of unit values per condition, with the condition mean as a tick. */
 export function dotPlotSpec(units: { condition: string; value: number; id: string; role: string }[], label: string, unit: string): VlSpec {
   return {

@@ -13,7 +13,18 @@ import { parseRecipe, type Recipe } from '../pipeline/recipe.js';
 import { type StatsResult, summarise } from '../results/stats.js';
 import { median } from '../results/stats-math.js';
 import { type CsvTable, formatCsv, type OutputFolder, readJsonFile, readObjectColumn, readOutputFolder } from '../results/stats-tables.js';
-import { dotPlotSpec, effectSpec, histogram, plateHeatmapSpec, scopeSvgIds, sizeHistogramSpec, type WellCell } from './charts.js';
+import {
+  boxPlotSpec,
+  dotPlotSpec,
+  effectSpec,
+  histogram,
+  MAX_DOTS,
+  plateHeatmapSpec,
+  platesToDraw,
+  scopeSvgIds,
+  sizeHistogramSpec,
+  type WellCell,
+} from './charts.js';
 import { findColumn } from './facts.js';
 import { type ReportPage, renderReportHtml, type Thumb } from './html.js';
 import type { MethodsRecord } from './methods-record.js';
@@ -147,29 +158,33 @@ async function figures(
     );
   if (stats?.units.length && stats.unit !== 'object') {
     const role = new Map(stats.conditions.map((c) => [c.condition, c.role]));
-    const seen = new Map<string, number>();
-    const pts = stats.units.map((u) => {
-      const k = seen.get(u.condition) ?? 0;
-      seen.set(u.condition, k + 1);
-      // deterministic spread of dots: a fixed sequence in [-0.8, 0.8]
-      const jitter = (((k * 0.618034) % 1) - 0.5) * 1.6;
-      return { condition: u.condition, value: u.value, id: u.id, role: role.get(u.condition) ?? 'treatment', jitter };
-    });
-    add(
-      'conditions',
-      `Per condition (one dot per ${stats.unit})`,
-      dotPlotSpec(pts, label(stats.measure) + (stats.normalisation !== 'none' ? ` (${stats.normalisation})` : ''), stats.unit),
-      stats.unitNote,
-    );
+    const axis = label(stats.measure) + (stats.normalisation !== 'none' ? ` (${stats.normalisation})` : '');
+    if (stats.units.length > MAX_DOTS) {
+      const units = stats.units.map((u) => ({ condition: u.condition, value: u.value, role: role.get(u.condition) ?? 'treatment' }));
+      add('conditions', `Per condition (${stats.units.length} ${stats.unit}s)`, boxPlotSpec(units, axis, stats.unit), stats.unitNote);
+    } else {
+      const seen = new Map<string, number>();
+      const pts = stats.units.map((u) => {
+        const k = seen.get(u.condition) ?? 0;
+        seen.set(u.condition, k + 1);
+        // deterministic spread of dots: a fixed sequence in [-0.8, 0.8]
+        const jitter = (((k * 0.618034) % 1) - 0.5) * 1.6;
+        return { condition: u.condition, value: u.value, id: u.id, role: role.get(u.condition) ?? 'treatment', jitter };
+      });
+      add('conditions', `Per condition (one dot per ${stats.unit})`, dotPlotSpec(pts, axis, stats.unit), stats.unitNote);
+    }
   }
   if (f.images && stats) {
-    const cells = wellCells(f.images, f.qc, stats.measure);
-    if (cells.length)
+    const drawn = platesToDraw(wellCells(f.images, f.qc, stats.measure));
+    if (drawn.cells.length)
       add(
         'plate',
         'Plate map',
-        plateHeatmapSpec(cells, label(stats.measure)),
-        'Mean over the analysed images of each well. ✕ = QC fail or excluded, ? = doubtful, ! = failed to analyse.',
+        plateHeatmapSpec(drawn.cells, label(stats.measure)),
+        'Mean over the analysed images of each well. ✕ = QC fail or excluded, ? = doubtful, ! = failed to analyse.' +
+          (drawn.left
+            ? ` ${drawn.plates - drawn.left} of the ${drawn.plates} plates are drawn: those with the most wells flagged at QC or failed; every well of the others is in images.csv and results.duckdb (well_summary).`
+            : ''),
       );
   }
   const areas = (await readObjectColumn(join(f.dir, 'objects.csv'), 'AreaShape_Area', { images: false }))?.values;
@@ -197,14 +212,21 @@ function outlierImages(images: CsvTable, stats: StatsResult): Map<string, string
   const plate = findColumn(images, 'Metadata_Plate');
   const well = findColumn(images, 'Metadata_Well');
   const status = findColumn(images, 'Image_Status');
-  for (const o of stats.outliers) {
-    const why = `outlier among the ${stats.unit}s of ${o.condition} (robust z ${o.z.toFixed(1)})`;
-    for (let i = 0; i < images.length; i++) {
-      if (status >= 0 && images.text(i, status) !== 'ok') continue;
-      const wellId = images.text(i, plate) ? `${images.text(i, plate)}/${images.text(i, well)}` : images.text(i, well);
-      if ((stats.unit === 'image' && images.text(i, id) === o.id) || (stats.unit !== 'image' && wellId === o.id))
-        out.set(images.text(i, id), why);
-    }
+  // unit id -> why; then one pass over the images (not one per outlier: a screen has hundreds)
+  const why = new Map<string, string>();
+  for (const o of stats.outliers)
+    if (!why.has(o.id)) why.set(o.id, `outlier among the ${stats.unit}s of ${o.condition} (robust z ${o.z.toFixed(1)})`);
+  if (why.size === 0) return out;
+  for (let i = 0; i < images.length; i++) {
+    if (status >= 0 && images.text(i, status) !== 'ok') continue;
+    const unit =
+      stats.unit === 'image'
+        ? images.text(i, id)
+        : images.text(i, plate)
+          ? `${images.text(i, plate)}/${images.text(i, well)}`
+          : images.text(i, well);
+    const w = why.get(unit);
+    if (w !== undefined && !out.has(images.text(i, id))) out.set(images.text(i, id), w);
   }
   return out;
 }
