@@ -75,19 +75,28 @@ export async function scanFolder(dir: string, o: ScanOptions = {}): Promise<Scan
   const unmatched: string[] = [];
   const zeroByte: string[] = [];
   const timestamps = new Set<string>();
+  // one string per plate, well and channel name, however many files repeat it (100,000 files:
+  // 300,000 strings less)
+  const shared = new Map<string, string>();
+  const one = (s: string) => {
+    const had = shared.get(s);
+    if (had !== undefined) return had;
+    shared.set(s, s);
+    return s;
+  };
   for (const n of names) {
     const p = preset.parse(n.base, n.rel);
     const rec: FileRecord = { path: join(root, n.rel), rel: n.rel, size: n.size, matched: p !== undefined };
     if (n.size === 0) zeroByte.push(n.rel);
     if (p) {
-      if (p.plate !== undefined) rec.plate = p.plate;
+      if (p.plate !== undefined) rec.plate = one(p.plate);
       if (p.row !== undefined && p.column !== undefined) {
-        rec.row = p.row;
+        rec.row = one(p.row);
         rec.column = p.column;
-        rec.well = wellName(p.row, p.column);
+        rec.well = one(wellName(p.row, p.column));
       }
       if (p.site !== undefined) rec.site = p.site;
-      if (p.channel !== undefined) rec.channel = p.channel;
+      if (p.channel !== undefined) rec.channel = one(p.channel);
       if (p.z !== undefined) rec.z = p.z;
       if (p.t !== undefined) rec.t = p.t;
       if (p.extra) rec.extra = p.extra;
