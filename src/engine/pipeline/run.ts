@@ -165,9 +165,6 @@ export async function runRecipe(recipeIn: unknown, o: RunOptions): Promise<RunSu
     await Promise.all([...pool, ...started].map((w) => w.terminate()));
   }
   todo.length = 0; // the jobs' image sets go before the tables, exports and report (see run-setup.ts)
-  // and so does the garbage of the image-set phase (each result's message, progress): a 100,000-set
-  // run's main thread reached 287 MB of heap with about 100 MB live, and kept it through the tables
-  collectOldGarbage();
   const stopped = done < selected;
   if (mergeWorker && (fatal || stopped)) {
     await mergeWorker.terminate();

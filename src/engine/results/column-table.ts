@@ -106,7 +106,7 @@ class ColumnBuilder {
     this.numbers![this.n++] = v;
   }
 
-  /** The cells so far become text (each number's text is its cell's text, by the check in `add`). */
+  /** The cells so far become text: each number's shortest form (its cell's text, in an `exact` column). */
   private toText(): void {
     const nums = this.numbers!;
     this.numbers = undefined;
