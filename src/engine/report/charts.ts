@@ -105,15 +105,20 @@ export function boxPlotSpec(units: { condition: string; value: number; role: str
     width: { step: 70 },
     height: 260,
     mark: { type: 'boxplot', extent: 1.5, size: 40 },
-    encoding: {
-      x: { field: 'condition', type: 'nominal', title: null, axis: { labelAngle: -30 } },
-      y: { field: 'value', type: 'quantitative', title: label, scale: { zero: false } },
-      color: {
-        field: 'role',
-        type: 'nominal',
-        title: null,
-        scale: { domain: ['negative control', 'positive control', 'treatment'], range: ['#1f77b4', '#2ca02c', '#ff7f0e'] },
-      },
+    encoding: perCondition(label),
+  };
+}
+
+/** x: the condition, y: the unit's value, colour: the condition's role (box and dot plots). */
+function perCondition(label: string): VlSpec {
+  return {
+    x: { field: 'condition', type: 'nominal', title: null, axis: { labelAngle: -30 } },
+    y: { field: 'value', type: 'quantitative', title: label, scale: { zero: false } },
+    color: {
+      field: 'role',
+      type: 'nominal',
+      title: null,
+      scale: { domain: ['negative control', 'positive control', 'treatment'], range: ['#1f77b4', '#2ca02c', '#ff7f0e'] },
     },
   };
 }
@@ -130,17 +135,7 @@ export function dotPlotSpec(units: { condition: string; value: number; id: strin
     layer: [
       {
         mark: { type: 'point', filled: true, size: 60, opacity: 0.75 },
-        encoding: {
-          x: { field: 'condition', type: 'nominal', title: null, axis: { labelAngle: -30 } },
-          xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-1, 1] } },
-          y: { field: 'value', type: 'quantitative', title: label, scale: { zero: false } },
-          color: {
-            field: 'role',
-            type: 'nominal',
-            title: null,
-            scale: { domain: ['negative control', 'positive control', 'treatment'], range: ['#1f77b4', '#2ca02c', '#ff7f0e'] },
-          },
-        },
+        encoding: { ...perCondition(label), xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-1, 1] } } },
       },
       {
         mark: { type: 'tick', thickness: 2, size: 40, color: 'black' },
