@@ -4,6 +4,8 @@
  * so tests can check what is plotted without rendering.
  * @see https://vega.github.io/vega-lite/
  */
+import { natCompare } from '../dataset/walk.js';
+import { quantile } from '../results/stats-math.js';
 import { loadVega } from './vega-load.js';
 
 /** A vega-lite spec (kept loose: the library validates it). */
@@ -86,6 +88,72 @@ export function platesToDraw(cells: readonly WellCell[], max = MAX_PLATES_DRAWN)
   const names = [...flagged.keys()].sort();
   const chosen = new Set([...names].sort((a, b) => flagged.get(b)! - flagged.get(a)! || (a < b ? -1 : a > b ? 1 : 0)).slice(0, max));
   return { cells: cells.filter((c) => chosen.has(c.plate)), plates: flagged.size, left: flagged.size - max };
+}
+
+/** One plate of a screen: its wells' median and middle half, and how many wells were flagged. */
+export interface PlateSummary {
+  plate: string;
+  median: number;
+  q1: number;
+  q3: number;
+  wells: number;
+  flagged: number;
+}
+
+/** Every plate's wells summarised (plates without a value are left out), in natural order of their names (P2 before P10). */
+export function plateSummaries(cells: readonly WellCell[]): PlateSummary[] {
+  const by = new Map<string, { values: number[]; wells: number; flagged: number }>();
+  for (const c of cells) {
+    let p = by.get(c.plate);
+    if (!p) by.set(c.plate, (p = { values: [], wells: 0, flagged: 0 }));
+    p.wells++;
+    if (c.flag !== 'ok') p.flagged++;
+    if (c.value !== null && Number.isFinite(c.value)) p.values.push(c.value);
+  }
+  const out: PlateSummary[] = [];
+  for (const [plate, p] of by)
+    if (p.values.length)
+      out.push({
+        plate,
+        median: quantile(p.values, 0.5),
+        q1: quantile(p.values, 0.25),
+        q3: quantile(p.values, 0.75),
+        wells: p.wells,
+        flagged: p.flagged,
+      });
+  return out.sort((a, b) => natCompare(a.plate, b.plate));
+}
+
+/**
+ * Plates side by side: each plate's median well (point) and middle half of wells (line), the
+ * plate's colour its share of flagged wells; for screens whose plates do not all fit in the
+ * heat map, so that a plate unlike the others (a batch effect, a failed plate) still shows.
+ */
+export function plateSummarySpec(plates: PlateSummary[], label: string): VlSpec {
+  const values = plates.map((p) => ({ ...p, flaggedPct: (100 * p.flagged) / Math.max(1, p.wells) }));
+  const x = { field: 'plate', type: 'nominal', title: null, sort: null, axis: { labelAngle: -60 } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...CONFIG,
+    title: `${label}: median well per plate (line: middle half of the wells)`,
+    data: { values },
+    width: { step: 14 },
+    height: 200,
+    layer: [
+      {
+        mark: { type: 'rule', color: '#888' },
+        encoding: { x, y: { field: 'q1', type: 'quantitative', title: label, scale: { zero: false } }, y2: { field: 'q3' } },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 40 },
+        encoding: {
+          x,
+          y: { field: 'median', type: 'quantitative' },
+          color: { field: 'flaggedPct', type: 'quantitative', title: '% wells flagged', scale: { scheme: 'orangered' } },
+        },
+      },
+    ],
+  };
 }
 
 /**

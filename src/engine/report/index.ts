@@ -20,6 +20,8 @@ import {
   histogram,
   MAX_DOTS,
   plateHeatmapSpec,
+  plateSummaries,
+  plateSummarySpec,
   platesToDraw,
   scopeSvgIds,
   sizeHistogramSpec,
@@ -31,9 +33,11 @@ import type { MethodsRecord } from './methods-record.js';
 import { statsOptionsFromRecipe } from './stats-options.js';
 import { inThread, type SvgRenderer } from './svg-renderer.js';
 import { thumbnails } from './thumbs.js';
+import { wellCells } from './wells.js';
 
 export { type MethodsContext, type MethodsRecord, renderMethodsMarkdown, writeMethods } from './methods.js';
 export { statsOptionsFromRecipe } from './stats-options.js';
+export { wellCells } from './wells.js';
 
 export interface ReportResult {
   /** Files written (absolute or as given). */
@@ -41,60 +45,6 @@ export interface ReportResult {
   stats?: StatsResult;
   /** What could not be shown, in words. */
   notes: string[];
-}
-
-function rowCol(well: string, row: string, col: string): { row: string; column: number } | undefined {
-  const m = /^([A-Za-z]{1,2})0*(\d{1,3})$/.exec(well);
-  if (m) return { row: m[1]!.toUpperCase(), column: Number(m[2]) };
-  if (row && col && Number.isFinite(Number(col))) return { row, column: Number(col) };
-  return undefined;
-}
-
-const FLAG_RANK: Record<string, number> = { ok: 0, warn: 1, fail: 2, excluded: 3, failed: 4 };
-
-/** Per-well cells for the heat map: mean of `measure` over ok images; worst flag over images. */
-export function wellCells(images: CsvTable, qc: CsvTable | undefined, measure: string): WellCell[] {
-  const c = {
-    n: findColumn(images, 'ImageNumber'),
-    plate: findColumn(images, 'Metadata_Plate'),
-    well: findColumn(images, 'Metadata_Well'),
-    row: findColumn(images, 'Metadata_Row'),
-    col: findColumn(images, 'Metadata_Column'),
-    cond: findColumn(images, 'Metadata_Condition'),
-    status: findColumn(images, 'Image_Status'),
-    v: images.columns.indexOf(measure),
-  };
-  if (c.well < 0) return [];
-  const worst = new Map<string, string>();
-  if (qc) {
-    const n = findColumn(qc, 'ImageNumber');
-    const w = findColumn(qc, 'QC_Worst');
-    for (let i = 0; i < qc.length; i++) worst.set(qc.text(i, n), qc.text(i, w).toLowerCase());
-  }
-  const wells = new Map<string, { cell: WellCell; sum: number; k: number }>();
-  for (let i = 0; i < images.length; i++) {
-    const rc = rowCol(images.text(i, c.well), images.text(i, c.row), images.text(i, c.col));
-    if (!rc) continue;
-    const plate = images.text(i, c.plate) || 'plate';
-    const key = `${plate}\u0000${rc.row}\u0000${rc.column}`;
-    let w = wells.get(key);
-    if (!w) {
-      w = { cell: { plate, ...rc, value: null, condition: images.text(i, c.cond), flag: 'ok', images: 0 }, sum: 0, k: 0 };
-      wells.set(key, w);
-    }
-    w.cell.images++;
-    const status = images.text(i, c.status) || 'ok';
-    const flag = status !== 'ok' ? status : worst.get(images.text(i, c.n)) || 'ok';
-    if ((FLAG_RANK[flag] ?? 0) > (FLAG_RANK[w.cell.flag] ?? 0)) w.cell.flag = flag;
-    const v = images.num(i, c.v);
-    if (status === 'ok' && Number.isFinite(v)) {
-      w.sum += v;
-      w.k++;
-    }
-  }
-  return [...wells.values()]
-    .map((w) => ({ ...w.cell, value: w.k ? w.sum / w.k : null }))
-    .sort((a, b) => (a.plate < b.plate ? -1 : a.plate > b.plate ? 1 : a.row < b.row ? -1 : a.row > b.row ? 1 : a.column - b.column));
 }
 
 function sizeCutoffs(recipe: Recipe | undefined, images: CsvTable | undefined): { area: number; label: string }[] {
@@ -175,7 +125,15 @@ async function figures(
     }
   }
   if (f.images && stats) {
-    const drawn = platesToDraw(wellCells(f.images, f.qc, stats.measure));
+    const cells = wellCells(f.images, f.qc, stats.measure);
+    const drawn = platesToDraw(cells);
+    if (drawn.left)
+      add(
+        'plates',
+        'Plates',
+        plateSummarySpec(plateSummaries(cells), label(stats.measure)),
+        `All ${drawn.plates} plates, in order. A plate far from the others, or with many flagged wells, is worth a look in the plate map or in results.duckdb (well_summary).`,
+      );
     if (drawn.cells.length)
       add(
         'plate',

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_PLATES_DRAWN, platesToDraw, type WellCell } from '../../../src/engine/report/charts.js';
+import { MAX_PLATES_DRAWN, plateSummaries, platesToDraw, type WellCell } from '../../../src/engine/report/charts.js';
 import { writeReport } from '../../../src/engine/report/index.js';
 
 const dirs: string[] = [];
@@ -26,6 +26,17 @@ describe('plates drawn in the heat map', () => {
     expect(d.left).toBe(3);
     expect([...new Set(d.cells.map((c) => c.plate))]).toEqual(['P1', 'P5', 'P6']);
     expect(d.cells).toHaveLength(12);
+  });
+});
+
+describe('plates summarised', () => {
+  it("each plate's median well, middle half and flagged wells, in plate order", () => {
+    const cells: WellCell[] = [1, 2, 3, 4, 5].map((v) => ({ ...cell('P2', v === 5 ? 'warn' : 'ok'), value: v }));
+    cells.unshift({ ...cell('P10', 'ok'), value: 7 }, { ...cell('P1', 'ok'), value: null });
+    expect(plateSummaries(cells)).toEqual([
+      { plate: 'P2', median: 3, q1: 2, q3: 4, wells: 5, flagged: 1 },
+      { plate: 'P10', median: 7, q1: 7, q3: 7, wells: 1, flagged: 0 },
+    ]);
   });
 });
 
@@ -59,5 +70,11 @@ describe('report of a screen', () => {
     const svg = plate.slice(plate.indexOf('<svg'), plate.indexOf('</svg>'));
     for (const p of ['P01', 'P14', 'P20', 'P22']) expect(svg).toContain(`>${p}</text>`);
     for (const p of ['P15', 'P16', 'P24']) expect(svg).not.toContain(`>${p}</text>`);
+    // and a figure of every plate, so the ones left out of the map still show
+    const plates = html.slice(html.indexOf('<h2 id="plates">Plates</h2>'));
+    expect(html).toContain('<h2 id="plates">Plates</h2>');
+    expect(plates).toContain('All 24 plates, in order');
+    const all = plates.slice(plates.indexOf('<svg'), plates.indexOf('</svg>'));
+    for (const p of ['P01', 'P15', 'P16', 'P24']) expect(all).toContain(`>${p}</text>`);
   }, 60_000);
 });
