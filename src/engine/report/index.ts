@@ -132,7 +132,7 @@ async function figures(
         'plates',
         'Plates',
         plateSummarySpec(plateSummaries(cells), label(stats.measure)),
-        `All ${drawn.plates} plates, in order. A plate far from the others, or with many flagged wells, is worth a look in the plate map or in results.duckdb (well_summary).`,
+        `All ${drawn.plates} plates, in order. A plate far from the others, or with many flagged wells, is worth a look: in the plate map below when it is drawn there, else in results.duckdb (well_summary) or images.csv.`,
       );
     if (drawn.cells.length)
       add(
