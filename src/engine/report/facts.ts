@@ -77,9 +77,10 @@ function rowsWhere(t: CsvTable, test: (i: number) => boolean): number[] {
   return out;
 }
 
-function idOf(t: CsvTable, i: number): string {
+/** The id of row i of `t` ('?' when it has none); the id column is found once, not per row. */
+function idsOf(t: CsvTable): (i: number) => string {
   const j = findColumn(t, 'Metadata_ImageSet', 'ImageSetId', 'ImageSet', 'id', 'ImageNumber', 'file', 'path');
-  return t.text(i, j) || '?';
+  return (i) => t.text(i, j) || '?';
 }
 
 function stringRecord(v: unknown): Record<string, string> | undefined {
@@ -140,14 +141,18 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
       }
     }
     const st = findColumn(img, 'Status', 'QC_Status');
-    if (st >= 0)
+    if (st >= 0) {
+      const id = idsOf(img);
+      const why = findColumn(img, 'Reason', 'QC_Reason');
       for (const i of rowsWhere(img, (i) => /excluded/i.test(img.text(i, st))))
-        facts.excluded.push({ id: idOf(img, i), reason: img.text(i, findColumn(img, 'Reason', 'QC_Reason')) });
+        facts.excluded.push({ id: id(i), reason: img.text(i, why) });
+    }
   }
   if (facts.objects === undefined && f.objects) facts.objects = f.objects.total;
   if (img && !f.qc) {
     const st = findColumn(img, 'Image_Status', 'Status');
-    for (const i of rowsWhere(img, (i) => img.text(i, st) === 'excluded')) facts.excluded.push({ id: idOf(img, i), reason: '' });
+    const id = idsOf(img);
+    for (const i of rowsWhere(img, (i) => img.text(i, st) === 'excluded')) facts.excluded.push({ id: id(i), reason: '' });
   }
   const qc = f.qc;
   if (qc) {
@@ -162,18 +167,21 @@ export function runFacts(f: OutputFolder, extra: { hasPreviews?: boolean; hasLab
       }
       facts.qcLevels = levels;
     }
-    if (ex >= 0)
+    if (ex >= 0) {
+      const id = idsOf(qc);
       for (let i = 0; i < qc.length; i++) {
         const v = qc.text(i, ex).toLowerCase();
-        if (v === 'true' || v === '1' || v === 'yes' || v === 'excluded') facts.excluded.push({ id: idOf(qc, i), reason: qc.text(i, why) });
+        if (v === 'true' || v === '1' || v === 'yes' || v === 'excluded') facts.excluded.push({ id: id(i), reason: qc.text(i, why) });
       }
+    }
   }
   const fl = f.failures;
   if (fl) {
     const why = findColumn(fl, 'Reason', 'Error', 'Message');
     const stage = findColumn(fl, 'Stage');
+    const id = idsOf(fl);
     for (let i = 0; i < fl.length; i++) {
-      const item: RunFacts['failures'][number] = { id: idOf(fl, i), reason: fl.text(i, why) };
+      const item: RunFacts['failures'][number] = { id: id(i), reason: fl.text(i, why) };
       if (stage >= 0) item.stage = fl.text(i, stage);
       facts.failures.push(item);
     }

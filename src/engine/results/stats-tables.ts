@@ -12,14 +12,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { StringDecoder } from 'node:string_decoder';
 import { collectOldGarbage } from '../jit.js';
-import { type CsvTable, CsvTableReader, parseCsv } from './column-table.js';
+import { type CsvTable, CsvTableReader } from './column-table.js';
+import { parseCsv as parseRecords } from './csv.js';
 
 export { type CsvTable, parseCsv, tableRows } from './column-table.js';
 
 /** Split one CSV line (no newline inside quotes) into cells. */
 export function splitCsvLine(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
-  return [...parseCsv(`${line}\n`).columns];
+  return parseRecords(line)[0] ?? [''];
 }
 
 /** Quote a cell when needed (comma, quote, newline, leading/trailing space). */
